@@ -1,0 +1,60 @@
+"""Témoin: a self-hosted consent management platform."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from . import errors
+from .config import Defaults
+from .database import database_url, engine_options, setup_sqlite
+from .extensions import db, migrate
+
+MIGRATIONS = str(Path(__file__).parent / "migrations")
+
+
+def _secret_key(app: Flask) -> str:
+    """Return a secret key kept in the instance folder, made on first use."""
+    path = Path(app.instance_path) / "secret_key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Create the application: configuration, extensions, blueprints and commands."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(Defaults)
+    app.config.from_prefixed_env("TEMOIN")
+    app.config.update(config or {})
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(app)
+    url = database_url(app)
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app, url)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS)
+    if url.startswith("sqlite"):
+        with app.app_context():
+            setup_sqlite(db.engine)
+    errors.register(app)
+
+    from . import api, demo, health, widget
+
+    app.register_blueprint(health.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(widget.bp)
+    app.register_blueprint(demo.bp)
+
+    from .cli import register_commands
+
+    register_commands(app)
+    return app

@@ -1,0 +1,184 @@
+"""Public API /api/v1: published configuration, policy snapshots, recording consents."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+from flask_cors import CORS
+
+from . import consent, policy
+from .auth import allows, find_token
+from .errors import ApiError
+from .extensions import db
+from .schemas import ConsentIn, ConsentOut, ConsentStateOut, PolicyOut
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+CORS(
+    bp,
+    resources={
+        r"/api/v1/sites/[^/]+/config": {"origins": "*"},
+        r"/api/v1/sites/[^/]+/policies/.*": {"origins": "*"},
+        r"/api/v1/openapi.json": {"origins": "*"},
+    },
+    max_age=86400,
+)
+
+consent_in = ConsentIn()
+consent_out = ConsentOut()
+state_out = ConsentStateOut()
+policy_out = PolicyOut()
+JSON_TYPES = ("application/json", "text/plain")
+
+
+def published_or_404(key: str) -> policy.Published:
+    """Return the site's published configuration or answer 404."""
+    pub = policy.get_published(key)
+    if pub is None:
+        raise ApiError(404, f"No published site {key!r}.")
+    return pub
+
+
+def _depth(value: Any, level: int = 1) -> int:
+    if isinstance(value, dict):
+        return max((_depth(v, level + 1) for v in value.values()), default=level)
+    if isinstance(value, list):
+        return max((_depth(v, level + 1) for v in value), default=level)
+    return level
+
+
+def json_body() -> dict[str, Any]:
+    """Parse a JSON object body sent as application/json or text/plain."""
+    if request.mimetype not in JSON_TYPES:
+        raise ApiError(415, "Send JSON as application/json or text/plain.")
+    raw = request.get_data(cache=False)
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiError(400, "The body is not valid JSON.") from exc
+    if not isinstance(body, dict):
+        raise ApiError(400, "The body must be a JSON object.")
+    if _depth(body) > current_app.config["MAX_JSON_DEPTH"]:
+        raise ApiError(400, "The body is nested too deeply.")
+    return body
+
+
+def _allowed_origin(pub: policy.Published) -> str | None:
+    """Check the caller: a listed browser origin, or a server with a site token."""
+    origin = request.headers.get("Origin")
+    if origin is not None:
+        if origin.rstrip("/").lower() not in pub.origins:
+            raise ApiError(403, "This origin may not record consents for this site.")
+        return origin
+    token = find_token(request.headers.get("Authorization"), pub.site_id)
+    if token is None or not allows(token.role, "recorder"):
+        raise ApiError(403, "A request without Origin is a server call and needs a site API token.")
+    return None
+
+
+def _with_cors(resp: Response, origin: str | None) -> Response:
+    if origin:
+        resp.headers["Access-Control-Allow-Origin"] = origin
+        resp.headers["Vary"] = "Origin"
+    return resp
+
+
+@bp.get("/sites/<key>/config")
+def site_config(key: str) -> Response:
+    """Return the published configuration the widget uses."""
+    pub = published_or_404(key)
+    resp = current_app.response_class(pub.json, mimetype="application/json")
+    resp.set_etag(pub.sha256)
+    resp.cache_control.public = True
+    resp.cache_control.max_age = int(current_app.config["WIDGET_MAX_AGE"])
+    return resp.make_conditional(request)
+
+
+@bp.get("/sites/<key>/policies/<int:version>")
+def site_policy(key: str, version: int) -> Response:
+    """Return the immutable snapshot of a published version and its sha256."""
+    pub = published_or_404(key)
+    row = policy.get_snapshot(pub.site_id, version)
+    if row is None:
+        raise ApiError(404, f"Version {version} of {key!r} is not published.")
+    body = policy_out.dump(
+        {
+            "site": key,
+            "version": row.version,
+            "sha256": row.sha256,
+            "reconsent": row.reconsent,
+            "published_at": row.published_at,
+            "snapshot": json.loads(row.snapshot),
+        }
+    )
+    resp = jsonify(body)
+    resp.set_etag(row.sha256)
+    resp.cache_control.public = True
+    resp.cache_control.max_age = 31536000
+    resp.cache_control.immutable = True
+    return resp.make_conditional(request)
+
+
+@bp.route("/sites/<key>/consents", methods=["OPTIONS"])
+def consents_preflight(key: str) -> Response:
+    """Answer a CORS preflight for recording: only the site's origins may."""
+    pub = published_or_404(key)
+    origin = _allowed_origin(pub)
+    resp = _with_cors(Response(status=204), origin)
+    resp.headers["Access-Control-Allow-Methods"] = "POST"
+    resp.headers["Access-Control-Allow-Headers"] = "Content-Type"
+    resp.headers["Access-Control-Max-Age"] = "86400"
+    return resp
+
+
+@bp.post("/sites/<key>/consents")
+def record(key: str) -> Response:
+    """Record one choice and answer its acknowledgement (201)."""
+    pub = published_or_404(key)
+    origin = _allowed_origin(pub)
+    data = consent_in.load(json_body())
+    consent_id = str(data.pop("consent_id") or uuid.uuid4())
+    data["consent_id"] = consent_id
+    rec = consent.record_consent(pub, data, consent_id, request.headers.get("User-Agent"))
+    body = consent_out.dump(rec)
+    db.session.commit()
+    resp = jsonify(body)
+    resp.status_code = 201
+    return _with_cors(resp, origin)
+
+
+@bp.get("/sites/<key>/consents/<consent_id>")
+def consent_state(key: str, consent_id: str) -> Response:
+    """Return the current state and the history of one consent id."""
+    pub = published_or_404(key)
+    origin = request.headers.get("Origin")
+    allowed = origin if origin and origin.rstrip("/").lower() in pub.origins else None
+    try:
+        cid = str(uuid.UUID(consent_id))
+    except ValueError as exc:
+        raise ApiError(404, "Unknown consent id.") from exc
+    records = consent.history(pub.site_id, cid)
+    if not records:
+        raise ApiError(404, "Unknown consent id.")
+    current = records[-1]
+    body = state_out.dump(
+        {
+            "consent_id": cid,
+            "current": current,
+            "expired": current.expires_at <= consent.utcnow(),
+            "history": records,
+        }
+    )
+    resp = jsonify(body)
+    resp.cache_control.no_store = True
+    return _with_cors(resp, allowed)
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    """Return the OpenAPI 3 description of this API."""
+    from .openapi import spec_dict
+
+    return jsonify(spec_dict())

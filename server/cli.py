@@ -1,0 +1,180 @@
+"""The `temoin` command: database, demo, admins, sites, tokens, log verification, retention."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from .extensions import db
+from .models import ROLES, Site
+
+
+def _create_app() -> Flask:
+    from . import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+def cli() -> None:
+    """Témoin: a self-hosted consent management platform."""
+
+
+def _site_or_exit(key: str) -> Site:
+    from .sites import get_site
+
+    site = get_site(key)
+    if site is None:
+        raise click.ClickException(f"no site {key!r}")
+    return site
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db() -> None:
+    """Create or upgrade the database schema to the latest migration."""
+    upgrade()
+    click.echo("database is up to date")
+
+
+@click.command("create-admin")
+@click.argument("email")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--site", "sites", multiple=True, help="Site key to own (repeatable).")
+@click.option("--role", type=click.Choice(["viewer", "editor", "owner"]), default="owner")
+@with_appcontext
+def create_admin(email: str, password: str, sites: tuple[str, ...], role: str) -> None:
+    """Create an admin (or reset its password) and give it a role on sites."""
+    from .admins import upsert_admin
+
+    if len(password) < 10:
+        raise click.ClickException("the password needs at least 10 characters")
+    admin = upsert_admin(email, password, {key: role for key in sites})
+    db.session.commit()
+    click.echo(f"admin {admin.email} ready")
+
+
+@click.command("create-site")
+@click.argument("key")
+@click.option(
+    "--origin",
+    "origins",
+    multiple=True,
+    required=True,
+    help="Origin allowed to record consents, e.g. https://www.example.org",
+)
+@click.option("--name", default=None)
+@with_appcontext
+def create_site_cmd(key: str, origins: tuple[str, ...], name: str | None) -> None:
+    """Create a site with the five default categories."""
+    from .schemas_admin import validate_origins
+    from .sites import create_site, get_site
+
+    if get_site(key) is not None:
+        raise click.ClickException(f"site {key!r} exists")
+    try:
+        clean = validate_origins(list(origins))
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    create_site(key, name, clean)
+    db.session.commit()
+    click.echo(f"site {key} created; edit it and publish a version before embedding it")
+
+
+@click.command("create-token")
+@click.argument("site_key")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--label", default="")
+@with_appcontext
+def create_token_cmd(site_key: str, role: str, label: str) -> None:
+    """Create an API token for a site; it is printed once and stored hashed."""
+    from .auth import create_token
+
+    site = _site_or_exit(site_key)
+    _, plain = create_token(site, role, label)
+    db.session.commit()
+    click.echo(plain)
+
+
+@click.command("verify-log")
+@click.option("--site", "site_key", default=None, help="Only this site.")
+@with_appcontext
+def verify_log(site_key: str | None) -> None:
+    """Re-check every consent chain; exit 1 naming each altered, removed or inserted record."""
+    from .consent import verify_chain
+
+    sites = [_site_or_exit(site_key)] if site_key else db.session.scalars(select(Site)).all()
+    failed = False
+    for site in sites:
+        result = verify_chain(site)
+        if result.ok:
+            click.echo(f"{site.key}: intact, {result.checked} records ({result.erased} erased)")
+            continue
+        failed = True
+        for problem in result.problems or []:
+            click.echo(f"{site.key}: {problem}", err=True)
+    sys.exit(1 if failed else 0)
+
+
+@click.command("purge")
+@click.option("--days", type=int, default=None, help="Retention in days (default: config).")
+@with_appcontext
+def purge_cmd(days: int | None) -> None:
+    """Erase records kept past retention after being superseded or expired."""
+    from .retention import purge
+
+    kept = days if days is not None else current_app.config["RETENTION_DAYS"]
+    for key, erased, deleted in purge(kept):
+        click.echo(f"{key}: {erased} records past retention erased, {deleted} removed")
+    db.session.commit()
+
+
+@click.command("demo")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=8000, type=int)
+@click.option("--no-serve", is_flag=True, help="Prepare the database and exit.")
+@with_appcontext
+def demo_cmd(host: str, port: int, no_serve: bool) -> None:
+    """Create the database if missing, load the demo site, create an admin, and serve."""
+    from .admins import upsert_admin
+    from .demo import load_demo
+
+    upgrade()
+    shown = "localhost" if host in ("0.0.0.0", "::") else host
+    origins = [f"http://{shown}:{port}", f"http://127.0.0.1:{port}", f"http://localhost:{port}"]
+    load_demo(origins)
+    password = secrets.token_urlsafe(12)
+    upsert_admin("admin@demo.temoin", password, {"demo": "owner"})
+    db.session.commit()
+    base = f"http://{shown}:{port}"
+    click.echo(
+        f"\nTémoin demo\n"
+        f"  demo site     {base}/demo/\n"
+        f"  widget        {base}/w/demo.js\n"
+        f"  config        {base}/api/v1/sites/demo/config\n"
+        f"  OpenAPI       {base}/api/v1/openapi.json\n"
+        f"  admin         {base}/admin/\n"
+        f"  admin login   admin@demo.temoin / {password}\n"
+    )
+    if not no_serve:
+        current_app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+def register_commands(app: Flask) -> None:
+    """Add the Témoin commands to the app's command line."""
+    for command in (
+        init_db,
+        create_admin,
+        create_site_cmd,
+        create_token_cmd,
+        verify_log,
+        purge_cmd,
+        demo_cmd,
+    ):
+        app.cli.add_command(command)

@@ -1,0 +1,35 @@
+"""Default settings; every one can be overridden by a TEMOIN_* environment variable."""
+
+
+class Defaults:
+    """Settings used when neither the environment nor the caller gives a value."""
+
+    # Database: the embedded SQLite file under the instance folder unless set.
+    DATABASE_URL: str | None = None
+    DB_POOL_SIZE = 10
+    DB_POOL_TIMEOUT = 3
+    DB_CONNECT_TIMEOUT = 3
+    DB_STATEMENT_TIMEOUT_MS = 5000
+
+    # Generated once and kept in the instance folder unless set.
+    SECRET_KEY: str | None = None
+
+    # Public API and widget.
+    MAX_CONTENT_LENGTH = 16 * 1024
+    MAX_JSON_DEPTH = 8
+    CONFIG_CACHE_SECONDS = 5.0
+    WIDGET_MAX_AGE = 300
+    STORE_USER_AGENT = True
+
+    # Consent log retention: days kept after a record is superseded or expired (13 months).
+    RETENTION_DAYS = 395
+
+    # Rate limits (Flask-Limiter syntax); storage is shared through Redis when REDIS_URL is set.
+    REDIS_URL: str | None = None
+    RATELIMIT_CONSENT_CLIENT = "120 per minute"
+    RATELIMIT_CONSENT_SITE = "6000 per minute"
+    RATELIMIT_LOGIN = "10 per minute"
+    RATELIMIT_ENABLED = True
+
+    # Logging: one JSON object per line when true.
+    LOG_JSON = False

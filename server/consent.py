@@ -1,0 +1,244 @@
+"""Recording consents: validation against the published version, the hash chain, current state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import select, update
+
+from .errors import ApiError
+from .extensions import db
+from .models import ChainHead, ConsentRecord, Site, utcnow
+from .policy import Published, canonical_json, get_version, iso, sha256_hex
+
+ADVERTISING = "advertising"
+GENESIS = "0" * 64
+
+
+def canonical_record(rec: ConsentRecord, site_key: str) -> dict[str, Any]:
+    """Return the fields of a record that its digest covers."""
+    return {
+        "seq": rec.seq,
+        "site": site_key,
+        "consent_id": rec.consent_id,
+        "policy_version": rec.policy_version,
+        "policy_sha256": rec.policy_sha256,
+        "choices": rec.choices,
+        "services": rec.services,
+        "action": rec.action,
+        "source": rec.source,
+        "language": rec.language,
+        "page": rec.page,
+        "gpc": rec.gpc,
+        "user_agent": rec.user_agent,
+        "recorded_at": iso(rec.recorded_at),
+        "expires_at": iso(rec.expires_at),
+    }
+
+
+def digest_of(rec: ConsentRecord, site_key: str) -> str:
+    """Return the sha256 of the canonical record."""
+    return sha256_hex(canonical_json(canonical_record(rec, site_key)))
+
+
+def link_hash(prev_hash: str, digest: str) -> str:
+    """Chain one record to the previous one: sha256(previous hash + record digest)."""
+    return sha256_hex(prev_hash + digest)
+
+
+def page_path(page: str | None) -> str | None:
+    """Keep only the path of a page address: no scheme, host, query string or fragment."""
+    if not page:
+        return None
+    return urlsplit(page).path or "/"
+
+
+def latest_record(site_id: int, consent_id: str) -> ConsentRecord | None:
+    """Return the newest record of one consent id on one site."""
+    return db.session.scalar(
+        select(ConsentRecord)
+        .where(ConsentRecord.site_id == site_id, ConsentRecord.consent_id == consent_id)
+        .order_by(ConsentRecord.seq.desc())
+        .limit(1)
+    )
+
+
+def _check(pub: Published, data: dict[str, Any]) -> None:
+    """Refuse a choice that does not fit the published version it names."""
+    info = get_version(pub, data["policy_version"])
+    if info is None:
+        raise ApiError(422, "Unknown policy version.", {"policy_version": ["Not published."]})
+    choices: dict[str, bool] = data["choices"]
+    if "necessary" in choices:
+        choices.pop("necessary")
+    if set(choices) != info.categories:
+        missing = sorted(info.categories - set(choices))
+        extra = sorted(set(choices) - info.categories)
+        raise ApiError(
+            422,
+            "Choices must name exactly the categories of that version.",
+            {"choices": [f"missing: {missing}; unknown: {extra}"]},
+        )
+    unknown = set(data.get("services") or {}) - info.services
+    if unknown:
+        raise ApiError(422, "Unknown services.", {"services": [f"unknown: {sorted(unknown)}"]})
+    if data["language"] not in info.languages:
+        raise ApiError(422, "Unknown language.", {"language": ["Not a language of the site."]})
+    action, values = data["action"], choices
+    if action == "reject_all" and any(values.values()):
+        raise ApiError(422, "reject_all must refuse every category.", {"action": ["mismatch"]})
+    if action == "accept_all":
+        expected = {k: not (data["gpc"] and k == ADVERTISING) for k in values}
+        if values != expected:
+            raise ApiError(
+                422,
+                "accept_all must grant every category (advertising stays off with GPC).",
+                {"action": ["mismatch"]},
+            )
+
+
+def _check_withdraw(pub: Published, data: dict[str, Any]) -> None:
+    previous = data.get("consent_id") and latest_record(pub.site_id, data["consent_id"])
+    granted = {k for k, v in ((previous and previous.choices) or {}).items() if v}
+    if not any(not data["choices"].get(k, False) for k in granted):
+        raise ApiError(
+            422,
+            "withdraw must refuse a category that this consent id had granted.",
+            {"action": ["nothing to withdraw"]},
+        )
+
+
+def record_consent(
+    pub: Published, data: dict[str, Any], consent_id: str, user_agent: str | None
+) -> ConsentRecord:
+    """Validate a loaded choice and append it to the site's chain (the caller commits)."""
+    _check(pub, data)
+    if data["action"] == "withdraw":
+        _check_withdraw(pub, data)
+    info = get_version(pub, data["policy_version"])
+    assert info is not None
+    # Taking the head row first serialises writers of one site (row lock on PostgreSQL,
+    # the database write lock on SQLite), so the chain can never fork.
+    head = db.session.execute(
+        update(ChainHead)
+        .where(ChainHead.site_id == pub.site_id)
+        .values(seq=ChainHead.seq + 1)
+        .returning(ChainHead.seq, ChainHead.hash)
+    ).one()
+    now = utcnow()
+    rec = ConsentRecord(
+        site_id=pub.site_id,
+        seq=head.seq,
+        consent_id=consent_id,
+        policy_version=info.version,
+        policy_sha256=info.sha256,
+        choices=data["choices"],
+        services=data.get("services") or None,
+        action=data["action"],
+        source=data["source"],
+        language=data["language"],
+        page=page_path(data.get("page")),
+        gpc=data["gpc"],
+        user_agent=(user_agent or "")[:512] or None if pub.store_user_agent else None,
+        recorded_at=now,
+        expires_at=now + timedelta(days=pub.lifetime_days),
+    )
+    prev = head.hash or GENESIS
+    rec.digest = digest_of(rec, pub.key)
+    rec.prev_hash = prev
+    rec.hash = link_hash(prev, rec.digest)
+    db.session.add(rec)
+    db.session.execute(
+        update(ChainHead).where(ChainHead.site_id == pub.site_id).values(hash=rec.hash)
+    )
+    return rec
+
+
+def history(site_id: int, consent_id: str) -> list[ConsentRecord]:
+    """Return every record of one consent id, oldest first."""
+    return list(
+        db.session.scalars(
+            select(ConsentRecord)
+            .where(ConsentRecord.site_id == site_id, ConsentRecord.consent_id == consent_id)
+            .order_by(ConsentRecord.seq)
+        )
+    )
+
+
+def ensure_chain(site: Site) -> None:
+    """Create the chain head of a new site (the caller commits)."""
+    if db.session.get(ChainHead, site.id) is None:
+        db.session.add(ChainHead(site_id=site.id, seq=0, hash=GENESIS))
+
+
+@dataclass
+class Problem:
+    """One break in a site's chain."""
+
+    seq: int
+    record_id: int | None
+    kind: str
+
+    def __str__(self) -> str:
+        where = f"record {self.record_id} (seq {self.seq})" if self.record_id else f"seq {self.seq}"
+        return f"{where}: {self.kind}"
+
+
+@dataclass
+class Verification:
+    """The result of re-checking one site's chain."""
+
+    site: str
+    checked: int = 0
+    erased: int = 0
+    problems: list[Problem] | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Tell whether the chain is intact."""
+        return not self.problems
+
+
+def verify_chain(site: Site) -> Verification:
+    """Re-compute every digest and link of a site's chain and report each break."""
+    result = Verification(site=site.key, problems=[])
+    problems = result.problems
+    assert problems is not None
+    head = db.session.get(ChainHead, site.id)
+    if head is None:
+        problems.append(Problem(0, None, "chain head missing"))
+        return result
+    expected_seq, running = head.base_seq + 1, head.base_hash or GENESIS
+    rows = db.session.execute(
+        select(ConsentRecord)
+        .where(ConsentRecord.site_id == site.id)
+        .order_by(ConsentRecord.seq)
+        .execution_options(yield_per=2000)
+    ).scalars()
+    for rec in rows:
+        result.checked += 1
+        if rec.seq < expected_seq:
+            problems.append(Problem(rec.seq, rec.id, "inserted before the purged base"))
+            continue
+        if rec.seq > expected_seq:
+            problems.append(
+                Problem(expected_seq, None, f"removed: records {expected_seq}..{rec.seq - 1}")
+            )
+        if rec.prev_hash != running:
+            problems.append(Problem(rec.seq, rec.id, "does not follow the previous record"))
+        if rec.erased_at is not None:
+            result.erased += 1
+        elif digest_of(rec, site.key) != rec.digest:
+            problems.append(Problem(rec.seq, rec.id, "altered: contents do not match digest"))
+        if link_hash(rec.prev_hash, rec.digest) != rec.hash:
+            problems.append(Problem(rec.seq, rec.id, "altered: hash does not match"))
+        running, expected_seq = rec.hash, rec.seq + 1
+    if head.seq != expected_seq - 1:
+        kind = "removed at the end" if head.seq > expected_seq - 1 else "inserted after the head"
+        problems.append(Problem(head.seq, None, f"{kind} (head at seq {head.seq})"))
+    elif head.hash != running and head.seq:
+        problems.append(Problem(head.seq, None, "head hash does not match the last record"))
+    return result

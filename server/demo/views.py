@@ -1,0 +1,120 @@
+"""Demo pages embedding the widget, with fake tags that set their services' cookies."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from functools import cache
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, render_template, request
+
+from .. import policy
+from ..extensions import db
+from ..models import Site
+from ..sites import apply_draft, create_site, get_site
+from .data import CATEGORIES, SITE
+
+bp = Blueprint(
+    "demo", __name__, url_prefix="/demo", template_folder="templates", static_folder="static"
+)
+KEY = "demo"
+
+
+def load_demo(origins: list[str] | None = None) -> Site:
+    """Create (once) and publish the demo site; add the given origins (the caller commits)."""
+    site = get_site(KEY)
+    if site is None:
+        site = create_site(KEY, SITE["name"])
+        apply_draft(
+            site, {**{k: v for k, v in SITE.items() if k != "key"}, "categories": CATEGORIES}
+        )
+        db.session.flush()
+        policy.publish(site, reconsent=False, actor="temoin demo")
+    for origin in origins or []:
+        if origin not in site.origins:
+            site.origins = [*site.origins, origin]
+    policy.invalidate(KEY)
+    return site
+
+
+@cache
+def _policy_paragraphs() -> list[str]:
+    text = (Path(__file__).parent / "politique.txt").read_text(encoding="utf-8")
+    return [p.strip() for p in text.split("\n") if p.strip()]
+
+
+def _services() -> dict[str, dict]:
+    pub = policy.get_published(KEY)
+    if pub is None:
+        abort(404)
+    return {s["slug"]: s for c in pub.document["categories"] for s in c["services"]}
+
+
+def _page(template: str, strict: bool = False) -> Response:
+    nonce = secrets.token_urlsafe(16) if strict else ""
+    html = render_template(template, nonce=nonce, strict=strict, paragraphs=_policy_paragraphs())
+    resp = Response(html, mimetype="text/html")
+    if strict:
+        resp.headers["Content-Security-Policy"] = (
+            f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; "
+            f"style-src 'self' 'nonce-{nonce}'; frame-src 'self'; object-src 'none'; "
+            "base-uri 'none'"
+        )
+    # The site's own session cookie: strictly necessary, set without consent.
+    if "PHPSESSID" not in request.cookies:
+        resp.set_cookie("PHPSESSID", secrets.token_hex(13), httponly=True, samesite="Lax")
+    return resp
+
+
+@bp.get("/")
+def home() -> Response:
+    """Serve the demo home page."""
+    return _page("home.html")
+
+
+@bp.get("/politique")
+def politique() -> Response:
+    """Serve the demo cookie policy page."""
+    return _page("politique.html")
+
+
+@bp.get("/strict")
+def strict() -> Response:
+    """Serve the home page under a strict Content-Security-Policy (nonces, no inline)."""
+    return _page("home.html", strict=True)
+
+
+def _cookie_script(slug: str) -> str:
+    svc = _services().get(slug) or abort(404)
+    lines = []
+    for ck in svc["cookies"]:
+        name = ck["name"].replace("*", "demo")
+        age = f";max-age={ck['lifetime_days'] * 86400}" if ck["lifetime_days"] else ""
+        lines.append(
+            f"document.cookie={json.dumps(name + '=' + slug)}+{json.dumps(age)}"
+            "+';path=/;samesite=lax';"
+        )
+    lines.append(f"(window.__temoinDemo=window.__temoinDemo||[]).push({json.dumps(slug)});")
+    return "\n".join(lines)
+
+
+@bp.get("/tags/<slug>.js")
+def tag(slug: str) -> Response:
+    """Serve a fake third-party tag that sets its service's declared cookies when it runs."""
+    resp = Response(_cookie_script(slug), mimetype="application/javascript")
+    resp.cache_control.no_store = True
+    return resp
+
+
+@bp.get("/embed/<slug>")
+def embed(slug: str) -> Response:
+    """Serve a fake share-button frame that sets its service's cookies when loaded."""
+    svc = _services().get(slug) or abort(404)
+    return Response(render_template("embed.html", service=svc), mimetype="text/html")
+
+
+@bp.get("/embed/<slug>.js")
+def embed_script(slug: str) -> Response:
+    """Serve the script of a fake share-button frame."""
+    return Response(_cookie_script(slug), mimetype="application/javascript")

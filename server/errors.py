@@ -1,0 +1,96 @@
+"""One JSON error envelope for every failure: {code, status, message, errors}."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, jsonify
+from marshmallow import ValidationError
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from werkzeug.exceptions import HTTPException
+
+from .extensions import db
+
+log = logging.getLogger("temoin")
+
+CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid",
+    429: "rate_limited",
+    500: "internal_error",
+    503: "unavailable",
+}
+
+
+class ApiError(Exception):
+    """An error answered to the client with the JSON envelope."""
+
+    def __init__(
+        self, status: int, message: str, errors: dict[str, Any] | None = None, code: str = ""
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.errors = errors or {}
+        self.code = code or CODES.get(status, "error")
+
+
+def envelope(status: int, message: str, errors: Any = None, code: str = "") -> Response:
+    """Build the JSON error response."""
+    resp = jsonify(
+        code=code or CODES.get(status, "error"),
+        status=status,
+        message=message,
+        errors=errors or {},
+    )
+    resp.status_code = status
+    return resp
+
+
+def _api_error(err: ApiError) -> Response:
+    return envelope(err.status, err.message, err.errors, err.code)
+
+
+def _validation_error(err: ValidationError) -> Response:
+    return envelope(422, "The request is invalid.", err.normalized_messages())
+
+
+def _http_error(err: HTTPException) -> Response:
+    resp = envelope(err.code or 500, err.description or err.name)
+    for key, value in err.get_headers() or []:
+        if key.lower() not in ("content-type", "content-length"):
+            resp.headers[key] = value
+    return resp
+
+
+def _db_unavailable(err: Exception) -> Response:
+    db.session.rollback()
+    log.warning("database unavailable: %s", type(err).__name__)
+    resp = envelope(503, "The database is unavailable; try again shortly.")
+    resp.headers["Retry-After"] = "5"
+    return resp
+
+
+def _dbapi_error(err: DBAPIError) -> Response:
+    if err.connection_invalidated or isinstance(err, OperationalError):
+        return _db_unavailable(err)
+    raise err
+
+
+def register(app: Flask) -> None:
+    """Register the envelope for every error the app can raise."""
+    app.register_error_handler(ApiError, _api_error)
+    app.register_error_handler(ValidationError, _validation_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(OperationalError, _db_unavailable)
+    app.register_error_handler(PoolTimeout, _db_unavailable)
+    app.register_error_handler(DBAPIError, _dbapi_error)

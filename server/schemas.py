@@ -1,0 +1,129 @@
+"""marshmallow schemas: the only place input is validated and output is shaped."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from .policy import iso
+
+SLUG = validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,39}$", error="Not a valid slug.")
+LANG = validate.Regexp(r"^[a-z]{2}(-[A-Za-z]{2})?$", error="Not a language tag.")
+ACTIONS = ("accept_all", "reject_all", "custom", "withdraw")
+SOURCES = ("banner", "preferences", "placeholder", "api")
+
+
+class StrictBool(fields.Boolean):
+    """A boolean that accepts only JSON true and false."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
+class UtcDateTime(fields.DateTime):
+    """A naive UTC datetime written the canonical way."""
+
+    def _serialize(self, value: Any, attr: Any, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else iso(value)
+
+
+def _choice_map(max_items: int) -> fields.Dict:
+    return fields.Dict(
+        keys=fields.String(validate=SLUG),
+        values=StrictBool(),
+        validate=validate.Length(max=max_items),
+    )
+
+
+class ConsentIn(Schema):
+    """A visitor's choice as the widget or a server sends it."""
+
+    consent_id = fields.UUID(load_default=None)
+    policy_version = fields.Integer(required=True, strict=True, validate=validate.Range(1, 10**9))
+    choices = _choice_map(40)
+    services = _choice_map(200)
+    action = fields.String(required=True, validate=validate.OneOf(ACTIONS))
+    source = fields.String(load_default="banner", validate=validate.OneOf(SOURCES))
+    language = fields.String(required=True, validate=[validate.Length(max=8), LANG])
+    page = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2048))
+    gpc = StrictBool(load_default=False)
+
+    @validates_schema
+    def _needs_choices(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if "choices" not in data:
+            raise ValidationError("Missing data for required field.", "choices")
+
+
+class ConsentOut(Schema):
+    """The acknowledgement of a recorded choice."""
+
+    consent_id = fields.String()
+    policy_version = fields.Integer()
+    policy_sha256 = fields.String()
+    choices = fields.Dict(keys=fields.String(), values=fields.Boolean())
+    services = fields.Dict(keys=fields.String(), values=fields.Boolean(), allow_none=True)
+    action = fields.String()
+    source = fields.String()
+    language = fields.String()
+    page = fields.String(allow_none=True)
+    gpc = fields.Boolean()
+    recorded_at = UtcDateTime()
+    expires_at = UtcDateTime()
+    hash = fields.String()
+
+
+class ConsentStateOut(Schema):
+    """The current state of one consent id and its history."""
+
+    consent_id = fields.String()
+    current = fields.Nested(ConsentOut)
+    expired = fields.Boolean()
+    history = fields.List(fields.Nested(ConsentOut))
+
+
+class PolicyOut(Schema):
+    """A published version: its immutable snapshot and sha256."""
+
+    site = fields.String()
+    version = fields.Integer()
+    sha256 = fields.String()
+    reconsent = fields.Boolean()
+    published_at = UtcDateTime()
+    snapshot = fields.Dict()
+
+
+class ConfigOut(Schema):
+    """The published configuration the widget uses."""
+
+    site = fields.String()
+    name = fields.String()
+    version = fields.Integer()
+    sha256 = fields.String()
+    published_at = fields.String()
+    reconsent_version = fields.Integer()
+    lifetime_days = fields.Integer()
+    languages = fields.List(fields.String())
+    default_language = fields.String()
+    theme = fields.Dict()
+    floating_button = fields.Boolean()
+    reload_on_withdraw = fields.Boolean()
+    texts = fields.Dict()
+    categories = fields.List(fields.Dict())
+
+
+class ErrorOut(Schema):
+    """The error envelope."""
+
+    code = fields.String()
+    status = fields.Integer()
+    message = fields.String()
+    errors = fields.Raw()
+
+
+class HealthOut(Schema):
+    """Liveness and readiness."""
+
+    status = fields.String()

@@ -1,0 +1,77 @@
+"""Creating sites and replacing their draft configuration."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from .consent import ensure_chain
+from .extensions import db
+from .models import Category, Cookie, Service, Site
+
+DEFAULT_CATEGORIES = ("necessary", "functional", "audience", "sharing", "advertising")
+SETTINGS = (
+    "name",
+    "languages",
+    "default_language",
+    "lifetime_days",
+    "theme",
+    "floating_button",
+    "reload_on_withdraw",
+    "store_user_agent",
+    "texts",
+    "origins",
+)
+
+
+def get_site(key: str) -> Site | None:
+    """Return the site with this public key."""
+    return db.session.scalar(select(Site).where(Site.key == key))
+
+
+def create_site(key: str, name: str | None = None, origins: list[str] | None = None) -> Site:
+    """Create a site with the five default categories and an empty chain (the caller commits)."""
+    site = Site(key=key, name=name or key, origins=list(origins or []))
+    site.categories = [
+        Category(slug=slug, position=i, texts={}) for i, slug in enumerate(DEFAULT_CATEGORIES)
+    ]
+    db.session.add(site)
+    db.session.flush()
+    ensure_chain(site)
+    return site
+
+
+def apply_draft(site: Site, doc: dict[str, Any]) -> None:
+    """Replace the site's settings, texts, categories, services and cookies (validated input)."""
+    for key in SETTINGS:
+        if key in doc:
+            setattr(site, key, doc[key])
+    if "categories" not in doc:
+        return
+    # Delete first: the unit of work would otherwise insert new slugs before deleting old ones.
+    site.categories = []
+    db.session.flush()
+    for pos, cat_doc in enumerate(doc["categories"]):
+        cat = Category(slug=cat_doc["slug"], position=pos, texts=cat_doc.get("texts", {}))
+        cat.services = [
+            Service(
+                slug=s["slug"],
+                name=s["name"],
+                provider=s.get("provider", ""),
+                privacy_url=s.get("privacy_url", ""),
+                position=i,
+                texts=s.get("texts", {}),
+                cookies=[
+                    Cookie(
+                        name=c["name"],
+                        domain=c.get("domain", ""),
+                        lifetime_days=c.get("lifetime_days", 0),
+                        texts=c.get("texts", {}),
+                    )
+                    for c in s.get("cookies", [])
+                ],
+            )
+            for i, s in enumerate(cat_doc.get("services", []))
+        ]
+        site.categories.append(cat)
