@@ -1,4 +1,4 @@
-"""Draft to published snapshot: canonical JSON, sha256, versions, and the cached published config."""
+"""Draft to published snapshot: canonical JSON, sha256, versions, the cached published config."""
 
 from __future__ import annotations
 
