@@ -1,0 +1,33 @@
+// Build widget/dist/temoin.js: one minified ES2018 IIFE with the CSS inlined as text.
+import { build, transform } from 'esbuild'
+import { readFile } from 'node:fs/promises'
+import { gzipSync, brotliCompressSync, constants } from 'node:zlib'
+
+const minifyCss = {
+  name: 'minify-css',
+  setup(b) {
+    b.onLoad({ filter: /\.css$/ }, async (args) => {
+      const { code } = await transform(await readFile(args.path, 'utf8'), { loader: 'css', minify: true })
+      return { contents: code.trim(), loader: 'text' }
+    })
+  },
+}
+
+const out = 'dist/temoin.js'
+await build({
+  entryPoints: ['src/index.js'],
+  bundle: true,
+  minify: true,
+  format: 'iife',
+  target: 'es2018',
+  charset: 'utf8',
+  legalComments: 'none',
+  outfile: out,
+  plugins: [minifyCss],
+  logLevel: 'warning',
+})
+
+const code = await readFile(out)
+const gz = gzipSync(code, { level: 9 }).length
+const br = brotliCompressSync(code, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length
+console.log(`${out}: ${code.length} B raw, ${gz} B gzip -9, ${br} B brotli`)

@@ -1,0 +1,88 @@
+// Tag gating: inert <script type="text/plain" data-consent> and <iframe data-consent data-src>
+// run or load once their category (or service) is allowed.
+export const GATED = 'script[type="text/plain"][data-consent],iframe[data-consent]'
+
+/** Does this mutation batch add anything the gate must look at? */
+export function touchesGated(records) {
+  for (const r of records) {
+    for (const n of r.addedNodes) {
+      if (n.nodeType === 1 && (n.matches(GATED) || n.querySelector(GATED))) return true
+    }
+  }
+  return false
+}
+
+/** Build a live copy of an inert script: same attributes (and nonce), real type, real src. */
+export function activeCopy(doc, old, nonce) {
+  const s = doc.createElement('script')
+  for (const a of Array.from(old.attributes)) {
+    if (a.name !== 'type' && a.name !== 'data-src' && a.name !== 'nonce') s.setAttribute(a.name, a.value)
+  }
+  const type = old.getAttribute('data-type')
+  if (type) s.setAttribute('type', type)
+  const n = old.nonce || nonce
+  if (n) s.setAttribute('nonce', n)
+  const src = old.getAttribute('data-src')
+  if (src) {
+    s.async = old.hasAttribute('async')
+    s.src = src
+  } else {
+    s.text = old.text
+  }
+  return s
+}
+
+/**
+ * Make a gate over `doc`. `allowed(category, service)` says what may run;
+ * `onFrame(iframe, ok)` shows or hides placeholders. Scripts are activated one
+ * after another, in document order, each external one waiting for its load.
+ */
+export function createGate(doc, nonce, allowed, onFrame) {
+  const started = new Set()
+  let chain = Promise.resolve()
+
+  function activate(old) {
+    return new Promise((done) => {
+      if (!old.isConnected) return done()
+      const s = activeCopy(doc, old, nonce)
+      if (s.src && !s.async) s.onload = s.onerror = done
+      else setTimeout(done)
+      old.replaceWith(s)
+    })
+  }
+
+  function scan() {
+    const parsing = doc.readyState === 'loading'
+    for (const el of Array.from(doc.querySelectorAll(GATED))) {
+      const ok = allowed(el.getAttribute('data-consent'), el.getAttribute('data-service'))
+      if (el.tagName === 'IFRAME') {
+        onFrame(el, ok)
+      } else if (ok && !started.has(el)) {
+        // While the parser may still be filling an inline script, wait until it has moved past it.
+        if (parsing && !el.getAttribute('data-src') && !el.nextSibling) continue
+        started.add(el)
+        chain = chain.then(() => activate(el))
+      }
+    }
+    return chain
+  }
+
+  return { scan }
+}
+
+/** Load or unload a gated iframe. Returns true when it changed. */
+export function setFrame(iframe, ok) {
+  const src = iframe.getAttribute('data-src')
+  const live = iframe.getAttribute('src')
+  if (ok && src && live !== src) {
+    iframe.setAttribute('src', src)
+    return true
+  }
+  if (!ok && live) {
+    // Navigate away first: removing `src` alone leaves the embedded page running.
+    iframe.setAttribute('src', 'about:blank')
+    iframe.removeAttribute('src')
+    return true
+  }
+  return false
+}

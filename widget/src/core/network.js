@@ -1,0 +1,67 @@
+// Deliver consent records: at once with fetch(keepalive), else queued in localStorage for a later load.
+export const QUEUE = 'temoin:queue'
+
+function load(store) {
+  try {
+    return JSON.parse(store.getItem(QUEUE) || '[]') || []
+  } catch (e) {
+    return []
+  }
+}
+
+function save(store, items) {
+  try {
+    if (items.length) store.setItem(QUEUE, JSON.stringify(items))
+    else store.removeItem(QUEUE)
+  } catch (e) {
+    // Storage blocked or full: the record stays in memory for this page only.
+  }
+}
+
+/** Add one undelivered record to the queue. */
+export function enqueue(store, url, body) {
+  const items = load(store)
+  items.push({ url, body })
+  save(store, items)
+}
+
+/**
+ * POST one record as text/plain JSON (no preflight). Network errors, 408, 429
+ * and 5xx queue it; other answers are final. Resolves to true when delivered.
+ */
+export function send(fetchFn, store, url, body, log) {
+  const retry = () => {
+    enqueue(store, url, body)
+    return false
+  }
+  let p
+  try {
+    p = fetchFn(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain' },
+      body: JSON.stringify(body),
+      keepalive: true,
+      credentials: 'omit',
+    })
+  } catch (e) {
+    return Promise.resolve(retry())
+  }
+  return p.then(
+    (r) => {
+      if (r.status >= 500 || r.status === 408 || r.status === 429) return retry()
+      if (!r.ok && log) log('record refused (' + r.status + ')')
+      return r.ok
+    },
+    retry,
+  )
+}
+
+/** Take every queued record and send it again; failures go back to the queue. */
+export function flush(fetchFn, store, log) {
+  const items = load(store)
+  if (!items.length) return Promise.resolve(0)
+  save(store, [])
+  return Promise.all(items.map((it) => send(fetchFn, store, it.url, it.body, log))).then(
+    (ok) => ok.filter(Boolean).length,
+  )
+}

@@ -1,0 +1,132 @@
+// The visitor's choice: what it holds, when it is still valid, what each decision records.
+export const COOKIE = 'temoin'
+const DAY = 86400
+
+/** Categories that need consent (every one but `required`). */
+export function optional(cfg) {
+  return (cfg.categories || []).filter((c) => !c.required)
+}
+
+/** Clamp the site's choice lifetime to 1..395 days (default 182). */
+export function lifetime(cfg) {
+  const d = +cfg.lifetime_days || 182
+  return Math.max(1, Math.min(395, d))
+}
+
+/** Parse the `temoin` cookie value; null when absent or unreadable. */
+export function parseChoice(raw) {
+  if (!raw) return null
+  try {
+    const v = JSON.parse(decodeURIComponent(raw))
+    if (!v || typeof v.id !== 'string' || typeof v.c !== 'object' || !v.c) return null
+    return v
+  } catch (e) {
+    return null
+  }
+}
+
+/** Serialise a choice for the `temoin` cookie. */
+export function serializeChoice(choice) {
+  return encodeURIComponent(JSON.stringify(choice))
+}
+
+/** A stored choice holds while it is younger than the lifetime and not older than `reconsent_version`. */
+export function isValid(choice, cfg, nowSeconds) {
+  if (!choice) return false
+  const age = nowSeconds - (+choice.t || 0)
+  if (!(age >= -DAY && age < lifetime(cfg) * DAY)) return false
+  return (+choice.v || 0) >= (+cfg.reconsent_version || 0)
+}
+
+/**
+ * Complete a choice so it names every optional category and service.
+ * A service follows its category unless set on its own; a category with
+ * services counts as granted only when all of them are.
+ */
+export function normalize(cfg, c, s) {
+  const out = { c: {}, s: {} }
+  for (const cat of optional(cfg)) {
+    const services = cat.services || []
+    let all = services.length > 0
+    for (const svc of services) {
+      const v = s && svc.slug in s ? s[svc.slug] : c && c[cat.slug]
+      out.s[svc.slug] = v ? 1 : 0
+      if (!v) all = false
+    }
+    out.c[cat.slug] = (services.length ? all : c && c[cat.slug]) ? 1 : 0
+  }
+  return out
+}
+
+/** Everything on or off; with GPC, "everything on" leaves advertising off. */
+export function allChoices(cfg, on, gpc) {
+  const c = {}
+  for (const cat of optional(cfg)) c[cat.slug] = on && !(gpc && cat.slug === 'advertising')
+  return normalize(cfg, c, null)
+}
+
+/** Is a category (and, if named, one of its services) allowed by this choice? */
+export function allows(choice, category, service) {
+  if (!choice) return false
+  if (service && choice.s && service in choice.s) return !!choice.s[service]
+  return !!(choice.c && choice.c[category])
+}
+
+/** Slugs of categories and services granted in `before` but not in `after`. */
+export function withdrawn(before, after) {
+  const out = { c: [], s: [] }
+  if (!before) return out
+  for (const k in before.c) if (before.c[k] && !(after.c && after.c[k])) out.c.push(k)
+  for (const k in before.s || {}) if (before.s[k] && !(after.s && after.s[k])) out.s.push(k)
+  return out
+}
+
+/** The action to record: `withdraw` when a granted category is turned off, else the button's. */
+export function actionFor(kind, before, after) {
+  return withdrawn(before, after).c.length ? 'withdraw' : kind
+}
+
+const bools = (o) => {
+  const r = {}
+  for (const k in o) r[k] = !!o[k]
+  return r
+}
+
+/** Build the body of `POST /api/v1/sites/{site}/consents`. */
+export function recordBody(cfg, choice, action, source, language, page) {
+  const body = {
+    consent_id: choice.id,
+    policy_version: cfg.version,
+    choices: bools(choice.c),
+    action,
+    source,
+    language,
+    page,
+    gpc: !!choice.g,
+  }
+  if (Object.keys(choice.s || {}).length) body.services = bools(choice.s)
+  return body
+}
+
+/** The public view of a choice, as `Temoin.state()` returns it. */
+export function publicState(choice) {
+  if (!choice) return null
+  return {
+    consentId: choice.id,
+    version: choice.v,
+    choices: bools(choice.c),
+    decidedAt: new Date(choice.t * 1000).toISOString(),
+    services: bools(choice.s || {}),
+    gpc: !!choice.g,
+  }
+}
+
+/** A random UUIDv4 (crypto.randomUUID when available, else getRandomValues). */
+export function uuid(cryptoObj) {
+  if (cryptoObj.randomUUID) return cryptoObj.randomUUID()
+  const b = cryptoObj.getRandomValues(new Uint8Array(16))
+  b[6] = (b[6] & 15) | 64
+  b[8] = (b[8] & 63) | 128
+  const h = Array.from(b, (x) => (x + 256).toString(16).slice(1)).join('')
+  return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join('-')
+}

@@ -1,0 +1,80 @@
+// First-party cookies: read and write the `temoin` cookie, delete a withdrawn category's cookies.
+import { COOKIE, parseChoice, serializeChoice } from './state.js'
+
+/** Names of the cookies the page can see. */
+export function cookieNames(doc) {
+  return doc.cookie
+    .split(';')
+    .map((p) => p.split('=')[0].trim())
+    .filter(Boolean)
+}
+
+/** Read the stored choice from the `temoin` cookie. */
+export function readChoice(doc) {
+  for (const part of doc.cookie.split(';')) {
+    const i = part.indexOf('=')
+    if (part.slice(0, i).trim() === COOKIE) return parseChoice(part.slice(i + 1).trim())
+  }
+  return null
+}
+
+/** Write the `temoin` cookie: path=/, SameSite=Lax, Secure on https, Max-Age in days. */
+export function writeChoice(doc, loc, choice, days) {
+  doc.cookie =
+    COOKIE + '=' + serializeChoice(choice) + '; Path=/; Max-Age=' + days * 86400 +
+    '; SameSite=Lax' + (loc.protocol === 'https:' ? '; Secure' : '')
+}
+
+/** Turn a declared cookie name (`*` = any characters) into a test. */
+export function namePattern(name) {
+  const re = name.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')
+  return new RegExp('^' + re + '$')
+}
+
+/** Domains a cookie may have been set on: host-only, the host, and each parent domain. */
+export function domainsFor(hostname, declared) {
+  const out = ['']
+  const labels = hostname.split('.')
+  const isIp = /^[\d.]+$|:/.test(hostname)
+  if (!isIp) for (let i = 0; i < labels.length - 1; i++) out.push('.' + labels.slice(i).join('.'))
+  if (declared && out.indexOf('.' + declared.replace(/^\./, '')) < 0) out.push(declared)
+  return out
+}
+
+/** Paths a cookie may have been set on: `/` and each prefix of the current path. */
+export function pathsFor(pathname) {
+  const out = ['/']
+  let p = ''
+  for (const seg of pathname.split('/').filter(Boolean)) {
+    p += '/' + seg
+    out.push(p, p + '/')
+  }
+  return out
+}
+
+/**
+ * Delete every visible cookie matching the declared ones (but none matching
+ * `keep`), on the host and its parent domains and on the common paths.
+ * Returns the names deleted.
+ */
+export function deleteCookies(doc, loc, declared, keep) {
+  const present = cookieNames(doc)
+  const kept = (keep || []).map((k) => namePattern(k.name))
+  const gone = []
+  for (const d of declared) {
+    const test = namePattern(d.name)
+    for (const name of present) {
+      if (name === COOKIE || !test.test(name) || gone.indexOf(name) >= 0) continue
+      if (kept.some((k) => k.test(name))) continue
+      gone.push(name)
+      for (const domain of domainsFor(loc.hostname, d.domain)) {
+        for (const path of pathsFor(loc.pathname)) {
+          doc.cookie =
+            name + '=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=' + path +
+            (domain ? '; Domain=' + domain : '')
+        }
+      }
+    }
+  }
+  return gone
+}

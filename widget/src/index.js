@@ -1,0 +1,219 @@
+// Témoin widget entry: runs synchronously from the first <script> in <head>.
+// The server appends `Temoin._boot(<published config>)` to this bundle: one response, no second request.
+import { cmDefault, cmUpdate } from './core/consent-mode.js'
+import { createGate, setFrame, touchesGated } from './core/gate.js'
+import { pickLanguage, translator } from './core/i18n.js'
+import { flush, send } from './core/network.js'
+import {
+  actionFor,
+  allChoices,
+  allows,
+  isValid,
+  lifetime,
+  normalize,
+  optional,
+  publicState,
+  recordBody,
+  uuid,
+  withdrawn,
+} from './core/state.js'
+import { deleteCookies, readChoice, writeChoice } from './core/storage.js'
+import { installCss } from './ui/dom.js'
+import css from './ui/styles.css'
+import { createUI } from './ui/ui.js'
+
+const w = window
+const d = document
+
+if (!w.Temoin) {
+  const me = d.currentScript || {}
+  const nonce = me.nonce || ''
+  let apiBase = location.origin
+  try {
+    apiBase = new URL(me.src).origin
+  } catch (e) {
+    // Inline copy of the bundle: records go to this page's origin.
+  }
+  // Consent Mode v2 default: the very first dataLayer entry, before any tag can run.
+  cmDefault(w)
+
+  const gpc = navigator.globalPrivacyControl === true
+  const store = {
+    getItem: (k) => w.localStorage.getItem(k),
+    setItem: (k, v) => w.localStorage.setItem(k, v),
+    removeItem: (k) => w.localStorage.removeItem(k),
+  }
+  const post = (url, opts) => w.fetch(url, opts)
+  let logged = false
+  const log = (msg, err) => {
+    if (!logged && w.console) console.warn('Témoin: ' + msg, err || '')
+    logged = true
+  }
+  const safe = (fn) =>
+    function () {
+      try {
+        return fn.apply(this, arguments)
+      } catch (e) {
+        log('unexpected error, nothing granted', e)
+      }
+    }
+
+  let cfg = null
+  let current = null
+  let consentId = ''
+  let lang = 'fr'
+  let ui = null
+  let gate = null
+  let mounted = false
+  let ready = false
+  const later = []
+
+  const now = () => Math.floor(Date.now() / 1000)
+  const emit = (name) => d.dispatchEvent(new CustomEvent('temoin:' + name, { detail: publicState(current) }))
+  const required = (slug) => (cfg.categories || []).some((c) => c.required && c.slug === slug)
+  const allowed = (cat, svc) => required(cat) || allows(current, cat, svc)
+  const recordUrl = () => apiBase + '/api/v1/sites/' + encodeURIComponent(cfg.site) + '/consents'
+
+  const copy = () => {
+    const base = current || allChoices(cfg, false, gpc)
+    return { c: Object.assign({}, base.c), s: Object.assign({}, base.s) }
+  }
+
+  // Set a category (and all its services) or a single service.
+  function set(choice, slug, on) {
+    const cat = optional(cfg).find((c) => c.slug === slug)
+    if (cat) {
+      choice.c[slug] = on
+      for (const svc of cat.services || []) choice.s[svc.slug] = on
+    } else if (slug in choice.s) choice.s[slug] = on
+  }
+
+  // Delete the declared cookies of everything now refused, keeping those of what is allowed.
+  function cleanup(choice) {
+    const drop = []
+    const keep = []
+    for (const cat of cfg.categories || []) {
+      for (const svc of cat.services || []) {
+        const on = cat.required || allows(choice, cat.slug, svc.slug)
+        ;(on ? keep : drop).push.apply(on ? keep : drop, svc.cookies || [])
+      }
+    }
+    deleteCookies(d, location, drop, keep)
+  }
+
+  function decide(kind, source, c, s) {
+    if (!cfg) return
+    const base = kind === 'custom' ? normalize(cfg, c, s) : allChoices(cfg, kind === 'accept_all', gpc)
+    const next = { id: consentId, v: cfg.version, c: base.c, s: base.s, t: now(), g: gpc ? 1 : 0 }
+    const gone = withdrawn(current, next)
+    const action = actionFor(kind, current, next)
+    current = next
+    writeChoice(d, location, next, lifetime(cfg))
+    cmUpdate(w, next.c)
+    cleanup(next)
+    if (ui) {
+      ui.hideBanner()
+      ui.showFloating()
+      ui.closePrefs()
+    }
+    gate.scan()
+    send(post, store, recordUrl(), recordBody(cfg, next, action, source, lang, location.pathname), log)
+    emit('change')
+    if (cfg.reload_on_withdraw && gone.c.length + gone.s.length) location.reload()
+  }
+
+  function allowFrame(cat, svc) {
+    const choice = copy()
+    set(choice, svc || cat, 1)
+    decide('custom', 'placeholder', choice.c, choice.s)
+  }
+
+  function mount() {
+    if (mounted || !d.body) return
+    mounted = true
+    d.body.prepend(ui.host)
+    if (current) ui.showFloating()
+    else ui.showBanner()
+    later.splice(0).forEach((fn) => fn())
+  }
+
+  function onReady() {
+    mount()
+    gate.scan()
+    ready = true
+    emit('ready')
+    flush(post, store, log)
+  }
+
+  function boot(config) {
+    if (cfg || !config) return
+    cfg = config
+    lang = pickLanguage(cfg, d.documentElement.lang, navigator.languages || [navigator.language])
+    const t = translator(cfg, lang)
+    const stored = readChoice(d)
+    consentId = (stored && stored.id) || uuid(w.crypto)
+    current = isValid(stored, cfg, now()) ? stored : null
+    if (current) cmUpdate(w, current.c)
+    ui = createUI({
+      cfg,
+      t,
+      lang,
+      gpc,
+      choice: () => current,
+      decide: safe(decide),
+      allowFrame: safe(allowFrame),
+    })
+    gate = createGate(d, nonce, allowed, (frame, ok) => {
+      mount()
+      setFrame(frame, ok)
+      ui.frame(frame, ok)
+    })
+    installCss(d, css, nonce)
+    new MutationObserver(
+      safe((records) => {
+        mount()
+        if (touchesGated(records)) gate.scan()
+      }),
+    ).observe(d.documentElement, { childList: true, subtree: true })
+    mount()
+    gate.scan()
+    if (d.readyState === 'loading') d.addEventListener('DOMContentLoaded', safe(onReady))
+    else onReady()
+    d.addEventListener(
+      'click',
+      safe((e) => {
+        const open = e.target.closest && e.target.closest('[data-temoin-open]')
+        if (open) {
+          e.preventDefault()
+          api.show()
+        }
+      }),
+    )
+  }
+
+  const api = {
+    get: safe((slug) => !!cfg && allowed(slug, null) || !!(current && current.s && current.s[slug])),
+    state: safe(() => publicState(current)),
+    acceptAll: safe(() => decide('accept_all', 'api')),
+    rejectAll: safe(() => decide('reject_all', 'api')),
+    update: safe((changes) => {
+      const choice = copy()
+      for (const slug in changes) set(choice, slug, changes[slug] ? 1 : 0)
+      decide('custom', 'api', choice.c, choice.s)
+    }),
+    show: safe(() => {
+      if (!ui) return
+      if (mounted) ui.openPrefs(false)
+      else later.push(() => ui.openPrefs(false))
+    }),
+    on: safe((name, fn) => {
+      const type = 'temoin:' + String(name).replace(/^temoin:/, '')
+      const handler = (e) => fn(e.detail)
+      d.addEventListener(type, handler)
+      if (ready && type === 'temoin:ready') setTimeout(() => fn(publicState(current)))
+      return () => d.removeEventListener(type, handler)
+    }),
+    _boot: safe(boot),
+  }
+  w.Temoin = api
+}

@@ -1,0 +1,63 @@
+// A tiny element builder: attributes by setAttribute, children appended as text or nodes, never HTML.
+
+/** Create an element; `on…` props become listeners, `true` becomes an empty attribute. */
+export function h(tag, props, ...kids) {
+  const el = document.createElement(tag)
+  for (const k in props) {
+    const v = props[k]
+    if (v == null || v === false) continue
+    if (k.slice(0, 2) === 'on') el.addEventListener(k.slice(2), v)
+    else el.setAttribute(k, v === true ? '' : v)
+  }
+  for (const kid of kids.flat(2)) if (kid != null && kid !== false) el.append(kid)
+  return el
+}
+
+const FOCUSABLE = 'button:not([disabled]),input:not([disabled]),a[href],summary'
+
+/** The visible focusable elements inside `root`. */
+export function focusables(root) {
+  return Array.from(root.querySelectorAll(FOCUSABLE)).filter((e) => e.getClientRects().length)
+}
+
+/** Relative luminance contrast between two #rgb/#rrggbb colours (1..21). */
+export function contrast(a, b) {
+  const lum = (hex) => {
+    let x = String(hex).replace('#', '')
+    if (x.length === 3) x = x.replace(/./g, '$&$&')
+    const n = parseInt(x, 16)
+    const ch = [n >> 16, (n >> 8) & 255, n & 255].map((v) => {
+      v /= 255
+      return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4)
+    })
+    return 0.2126 * ch[0] + 0.7152 * ch[1] + 0.0722 * ch[2]
+  }
+  const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p)
+  return (x + 0.05) / (y + 0.05)
+}
+
+/** Theme custom properties for an element (CSSOM, so a strict CSP allows it). */
+export function applyTheme(el, theme) {
+  const colors = { bg: theme.background, fg: theme.text, primary: theme.primary }
+  for (const k in colors) {
+    if (/^#([0-9a-f]{3}){1,2}$/i.test(colors[k] || '')) el.style.setProperty('--tm-' + k, colors[k])
+  }
+  const p = colors.primary
+  if (p && /^#/.test(p)) el.style.setProperty('--tm-on', contrast(p, '#fff') >= contrast(p, '#000') ? '#fff' : '#000')
+}
+
+/** Install the widget's CSS: a constructed sheet when supported, else a <style> with the page's nonce. */
+export function installCss(doc, css, nonce) {
+  try {
+    const sheet = new CSSStyleSheet()
+    sheet.replaceSync(css)
+    doc.adoptedStyleSheets = doc.adoptedStyleSheets.concat(sheet)
+    return
+  } catch (e) {
+    // Older browsers: fall through to a <style> element.
+  }
+  const st = doc.createElement('style')
+  if (nonce) st.setAttribute('nonce', nonce)
+  st.textContent = css
+  doc.head.appendChild(st)
+}

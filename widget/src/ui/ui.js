@@ -1,0 +1,264 @@
+// Rendering: the banner, the preferences dialog, iframe placeholders and the floating button.
+import { lifetimeText } from '../core/i18n.js'
+import { normalize, optional } from '../core/state.js'
+import { applyTheme, focusables, h } from './dom.js'
+
+const catName = (t, cat) => t('name', cat.texts) || cat.slug
+
+/** Build the widget UI for a booted controller `ctx` and return its handles. */
+export function createUI(ctx) {
+  const { cfg, t, lang } = ctx
+  const theme = cfg.theme || {}
+  const host = h('div', { id: 'temoin', lang })
+  applyTheme(host, theme)
+  let banner = null
+  let dialog = null
+  let floating = null
+  let opener = null
+  const frames = new WeakMap()
+
+  const button = (action, key, cls) =>
+    h('button', { type: 'button', class: 'tm-btn' + (cls ? ' ' + cls : ''), 'data-action': action }, t(key))
+
+  function showBanner() {
+    if (banner) return
+    const names = optional(cfg).map((c) => catName(t, c))
+    banner = h(
+      'section',
+      { class: 'tm-banner tm-' + (theme.position === 'top' ? 'top' : 'bottom'), 'aria-labelledby': 'tm-bt' },
+      h(
+        'div',
+        { class: 'tm-in' },
+        h('h2', { id: 'tm-bt' }, t('title')),
+        h('p', null, t('description')),
+        h('p', null, t('purposes') + ' ' + names.join(', ') + '.'),
+        h('p', null, t('withdraw')),
+        h('button', { type: 'button', class: 'tm-link', 'data-action': 'services' }, t('services_link')),
+        h(
+          'div',
+          { class: 'tm-actions' },
+          button('accept-all', 'accept_all'),
+          button('reject-all', 'reject_all'),
+          button('customize', 'customize', 'tm-sec'),
+        ),
+      ),
+    )
+    host.prepend(banner)
+  }
+
+  function hideBanner() {
+    if (banner) banner.remove()
+    banner = null
+  }
+
+  function showFloating() {
+    if (!cfg.floating_button || floating) return
+    floating = h('button', { type: 'button', class: 'tm-float', 'data-action': 'open' }, t('floating'))
+    host.append(floating)
+  }
+
+  function cookieItem(ck) {
+    return h(
+      'li',
+      null,
+      h('code', null, ck.name),
+      ' — ' + [t('purpose', ck.texts), t('lifetime') + ' : ' + lifetimeText(t, ck.lifetime_days)].filter(Boolean).join(' — '),
+    )
+  }
+
+  function serviceBlock(cat, svc, on) {
+    const id = 'tm-s-' + svc.slug
+    const url = /^https?:\/\//i.test(svc.privacy_url || '') ? svc.privacy_url : null
+    const label = [svc.name || svc.slug, svc.provider && svc.provider !== svc.name ? ' (' + svc.provider + ')' : '']
+    return h(
+      'div',
+      { class: 'tm-svc' },
+      cat.required
+        ? h('h4', { class: 'tm-row' }, label)
+        : h(
+            'label',
+            { class: 'tm-row', for: id },
+            h('span', null, label),
+            h('input', { type: 'checkbox', id, 'data-service': svc.slug, checked: !!on }),
+          ),
+      h('p', { class: 'tm-small' }, t('description', svc.texts)),
+      url && h('p', { class: 'tm-small' }, h('a', { href: url, target: '_blank', rel: 'noopener' }, t('privacy'))),
+      (svc.cookies || []).length > 0 && h('ul', { class: 'tm-small' }, svc.cookies.map(cookieItem)),
+    )
+  }
+
+  function categoryBlock(cat, choice, expand) {
+    const id = 'tm-c-' + cat.slug
+    const on = cat.required || !!(choice && choice.c[cat.slug])
+    const services = cat.services || []
+    return h(
+      'div',
+      { class: 'tm-cat' },
+      h(
+        'div',
+        { class: 'tm-row' },
+        h('h3', null, h('label', { for: id }, catName(t, cat))),
+        cat.required && h('span', { class: 'tm-small' }, t('always_on')),
+        h('input', { type: 'checkbox', id, 'data-category': cat.slug, checked: on, disabled: !!cat.required }),
+      ),
+      h('p', null, t('description', cat.texts)),
+      cat.slug === 'advertising' && ctx.gpc && h('p', { class: 'tm-small' }, t('gpc')),
+      services.length > 0 &&
+        h(
+          'details',
+          { open: expand },
+          h('summary', null, t('services') + ' (' + services.length + ')'),
+          services.map((svc) => serviceBlock(cat, svc, cat.required || (choice && choice.s && choice.s[svc.slug]))),
+        ),
+    )
+  }
+
+  // Keep each category toggle in step with its services: all, none, or some (mixed).
+  function sync(dialogEl, changed) {
+    for (const cat of optional(cfg)) {
+      const box = dialogEl.querySelector('[data-category="' + cat.slug + '"]')
+      const svcBoxes = (cat.services || []).map((s) => dialogEl.querySelector('[data-service="' + s.slug + '"]'))
+      if (changed === box) {
+        svcBoxes.forEach((b) => (b.checked = box.checked))
+      } else if (svcBoxes.length) {
+        const n = svcBoxes.filter((b) => b.checked).length
+        box.checked = n === svcBoxes.length
+        box.indeterminate = n > 0 && n < svcBoxes.length
+      }
+    }
+  }
+
+  function readToggles() {
+    const c = {}
+    const s = {}
+    for (const box of dialog.querySelectorAll('input[data-category]')) c[box.getAttribute('data-category')] = box.checked
+    for (const box of dialog.querySelectorAll('input[data-service]')) s[box.getAttribute('data-service')] = box.checked
+    return normalize(cfg, c, s)
+  }
+
+  function openPrefs(expand) {
+    closePrefs(true)
+    opener = document.activeElement
+    const choice = ctx.choice()
+    dialog = h(
+      'dialog',
+      { class: 'tm-prefs', 'aria-modal': 'true', 'aria-labelledby': 'tm-pt' },
+      h(
+        'div',
+        { class: 'tm-head' },
+        h('h2', { id: 'tm-pt' }, t('preferences_title')),
+        h('button', { type: 'button', class: 'tm-x', 'data-action': 'close', 'aria-label': t('close') }, '×'),
+      ),
+      h('div', { class: 'tm-body' }, (cfg.categories || []).map((cat) => categoryBlock(cat, choice, expand))),
+      h(
+        'div',
+        { class: 'tm-foot' },
+        h(
+          'div',
+          { class: 'tm-actions' },
+          button('reject-all', 'reject_all'),
+          button('accept-all', 'accept_all'),
+          button('save', 'save'),
+        ),
+      ),
+    )
+    dialog.addEventListener('change', (e) => sync(dialog, e.target))
+    dialog.addEventListener('cancel', (e) => {
+      // Escape closes without granting anything.
+      e.preventDefault()
+      closePrefs()
+    })
+    dialog.addEventListener('keydown', trap)
+    host.append(dialog)
+    sync(dialog, null)
+    if (dialog.showModal) dialog.showModal()
+    else dialog.setAttribute('open', '')
+    focusables(dialog)[0].focus()
+  }
+
+  function trap(e) {
+    if (e.key === 'Escape' && !dialog.showModal) return closePrefs()
+    if (e.key !== 'Tab') return
+    const list = focusables(dialog)
+    const first = list[0]
+    const last = list[list.length - 1]
+    if (e.shiftKey && document.activeElement === first) {
+      e.preventDefault()
+      last.focus()
+    } else if (!e.shiftKey && document.activeElement === last) {
+      e.preventDefault()
+      first.focus()
+    }
+  }
+
+  function closePrefs(quiet) {
+    if (!dialog) return
+    if (dialog.open && dialog.close) dialog.close()
+    dialog.remove()
+    dialog = null
+    if (quiet) return
+    const back = opener && opener.isConnected && opener !== document.body ? opener : floating || (banner && focusables(banner)[0])
+    if (back) back.focus()
+  }
+
+  function onClick(e) {
+    const el = e.target.closest('[data-action]')
+    if (!el) return
+    const action = el.getAttribute('data-action')
+    const source = dialog && dialog.contains(el) ? 'preferences' : 'banner'
+    if (action === 'accept-all') ctx.decide('accept_all', source)
+    else if (action === 'reject-all') ctx.decide('reject_all', source)
+    else if (action === 'save') {
+      const r = readToggles()
+      ctx.decide('custom', 'preferences', r.c, r.s)
+    } else if (action === 'close') closePrefs()
+    else openPrefs(action === 'services')
+  }
+  host.addEventListener('click', onClick)
+
+  /** Show a placeholder for a blocked iframe, or drop it once the iframe may load. */
+  function frame(iframe, ok) {
+    let ph = frames.get(iframe)
+    if (ok) {
+      if (ph) ph.remove()
+      frames.delete(iframe)
+      iframe.hidden = false
+      return
+    }
+    if (ph && ph.isConnected) return
+    const catSlug = iframe.getAttribute('data-consent')
+    const svcSlug = iframe.getAttribute('data-service')
+    const cat = (cfg.categories || []).find((c) => c.slug === catSlug) || { slug: catSlug }
+    const svc = svcSlug && (cat.services || []).find((s) => s.slug === svcSlug)
+    const name = (svc && svc.name) || svcSlug || catName(t, cat)
+    ph = h(
+      'div',
+      { class: 'temoin-ph', lang, role: 'group', 'aria-label': name },
+      h('p', null, t('blocked', null, { name, category: catName(t, cat) })),
+      h(
+        'button',
+        { type: 'button', onclick: () => ctx.allowFrame(catSlug, svc ? svcSlug : null) },
+        t('allow', null, { name }),
+      ),
+    )
+    applyTheme(ph, theme)
+    for (const dim of ['width', 'height']) {
+      const v = iframe.getAttribute(dim)
+      if (v) ph.style[dim === 'width' ? 'width' : 'minHeight'] = /^\d+$/.test(v) ? v + 'px' : v
+    }
+    frames.set(iframe, ph)
+    iframe.hidden = true
+    iframe.before(ph)
+  }
+
+  return {
+    host,
+    showBanner,
+    hideBanner,
+    showFloating,
+    openPrefs,
+    closePrefs: () => closePrefs(),
+    frame,
+    isOpen: () => !!dialog,
+  }
+}
