@@ -1,18 +1,131 @@
-"""Blueprint serving /w/<site_key>.js (the widget bundle with the site's config inlined)."""
+"""Blueprint serving /w/<site_key>.js: the widget bundle with the published config inlined."""
 
-from flask import Blueprint, Response
+from __future__ import annotations
 
-from .policy import get_published
+import gzip
+import hashlib
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import brotli
+from flask import Blueprint, Response, current_app, request
+
+from . import policy
 
 bp = Blueprint("widget", __name__)
+
+# The built widget: committed in the repository, next to the package (editable installs).
+BUNDLE = Path(__file__).resolve().parent.parent / "widget" / "dist" / "temoin.js"
+JS = "application/javascript; charset=utf-8"
+
+
+@dataclass(frozen=True)
+class Body:
+    """One site version's response, precomputed in every encoding we serve."""
+
+    key: tuple[str, ...]
+    tag: str
+    identity: bytes
+    gzip: bytes
+    br: bytes
+
+
+_bundle: tuple[bytes, str] | None = None
+_bodies: dict[str, Body] = {}
+_lock = threading.Lock()
+
+
+def bundle() -> tuple[bytes, str]:
+    """Return the widget bundle and its hash, read once per process."""
+    global _bundle
+    if _bundle is None:
+        path = Path(current_app.config.get("WIDGET_BUNDLE") or BUNDLE)
+        code = path.read_bytes().rstrip(b"\n")
+        _bundle = (code, hashlib.sha256(code).hexdigest()[:16])
+    return _bundle
+
+
+def boot_call(config_json: str) -> str:
+    """Return the statement that boots the bundle with a site's configuration."""
+    # Keep the JSON inert anywhere JavaScript may be pasted (inline <script>, old parsers).
+    safe = config_json.replace("<", "\\u003c").replace("\u2028", "\\u2028")
+    return ";window.Temoin&&Temoin._boot(" + safe.replace("\u2029", "\\u2029") + ");\n"
+
+
+def body_for(pub: policy.Published) -> Body:
+    """Return the precomputed response for a site's current published version."""
+    code, code_hash = bundle()
+    reconsent = str(pub.document.get("reconsent_version", ""))
+    key = (pub.key, str(pub.version), pub.sha256, reconsent, code_hash)
+    cached = _bodies.get(pub.key)
+    if cached is not None and cached.key == key:
+        return cached
+    raw = code + b"\n" + boot_call(pub.json).encode("utf-8")
+    made = Body(
+        key=key,
+        tag=hashlib.sha256(raw).hexdigest()[:32],
+        identity=raw,
+        gzip=gzip.compress(raw, compresslevel=9, mtime=0),
+        br=brotli.compress(raw, quality=11, mode=brotli.MODE_TEXT),
+    )
+    with _lock:
+        _bodies[pub.key] = made
+    return made
+
+
+def accepted(header: str) -> set[str]:
+    """Return the content codings an Accept-Encoding header allows (q > 0)."""
+    out = set()
+    for part in header.lower().split(","):
+        name, _, params = part.strip().partition(";")
+        q = params.strip()
+        if q.startswith("q="):
+            try:
+                if float(q[2:]) <= 0:
+                    continue
+            except ValueError:
+                continue
+        if name:
+            out.add(name.strip())
+    return out
+
+
+def _headers(resp: Response, max_age: int | None) -> Response:
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    resp.headers["Access-Control-Allow-Origin"] = "*"
+    resp.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    cache = f"public, max-age={max_age}" if max_age is not None else "no-store"
+    resp.headers["Cache-Control"] = cache
+    return resp
 
 
 @bp.get("/w/<site_key>.js")
 def widget_js(site_key: str) -> Response:
-    """Serve the site's widget (placeholder until the bundle lands)."""
-    pub = get_published(site_key)
+    """Serve the widget with the site's published configuration, in one cacheable response."""
+    pub = policy.get_published(site_key)
     if pub is None:
-        return Response(
-            "/* Témoin: unknown site */\n", status=404, mimetype="application/javascript"
-        )
-    return Response(f"window.__temoinConfig={pub.json};", mimetype="application/javascript")
+        # Never echo the key: it would end the comment.
+        body = "/* Témoin: no published configuration for this site key. */\n"
+        return _headers(Response(body, status=404, content_type=JS), None)
+    made = body_for(pub)
+    codings = accepted(request.headers.get("Accept-Encoding", ""))
+    if "br" in codings:
+        coding, data, tag = "br", made.br, made.tag + "-br"
+    elif "gzip" in codings:
+        coding, data, tag = "gzip", made.gzip, made.tag + "-gz"
+    else:
+        coding, data, tag = "", made.identity, made.tag
+    max_age = int(current_app.config.get("WIDGET_MAX_AGE", 300))
+    known = {made.tag, made.tag + "-br", made.tag + "-gz"}
+    header = request.headers.get("If-None-Match", "")
+    sent = {t.strip().removeprefix("W/").strip('"') for t in header.split(",")}
+    if sent & known or "*" in sent:
+        resp = Response(status=304)
+    else:
+        resp = Response(data, content_type=JS)
+        if coding:
+            resp.headers["Content-Encoding"] = coding
+    resp.headers["ETag"] = f'"{tag}"'
+    resp.headers["Vary"] = "Accept-Encoding"
+    return _headers(resp, max_age)

@@ -91,3 +91,34 @@ test('a fetch that throws synchronously is queued', async () => {
   assert.equal(await send(throwing, store, '/u', { n: 1 }), false)
   assert.equal(JSON.parse(store.getItem(QUEUE)).length, 1)
 })
+
+test('queued records are delivered oldest first, one after another', async () => {
+  const store = memoryStore()
+  store.setItem(QUEUE, JSON.stringify([1, 2, 3].map((n) => ({ url: '/u', body: { n } }))))
+  const order = []
+  let inFlight = 0
+  const slow = (url, opts) => {
+    inFlight++
+    assert.equal(inFlight, 1, 'one request at a time')
+    return new Promise((resolve) =>
+      setTimeout(() => {
+        inFlight--
+        order.push(JSON.parse(opts.body).n)
+        resolve({ status: 201, ok: true })
+      }, 5 - order.length),
+    )
+  }
+  assert.equal(await flush(slow, store), 3)
+  assert.deepEqual(order, [1, 2, 3])
+})
+
+test('a withdrawal the server cannot match is recorded as a custom choice', async () => {
+  const sent = []
+  const fetchFn = (url, opts) => {
+    const body = JSON.parse(opts.body)
+    sent.push(body.action)
+    return answer(body.action === 'withdraw' ? 422 : 201)()
+  }
+  assert.equal(await send(fetchFn, memoryStore(), '/u', { action: 'withdraw', choices: {} }), true)
+  assert.deepEqual(sent, ['withdraw', 'custom'])
+})

@@ -49,6 +49,11 @@ export function send(fetchFn, store, url, body, log) {
   return p.then(
     (r) => {
       if (r.status >= 500 || r.status === 408 || r.status === 429) return retry()
+      // The server judges a withdrawal against the records it has; if an earlier grant
+      // never reached it, the same choices still count as a custom choice.
+      if (r.status === 422 && body.action === 'withdraw') {
+        return send(fetchFn, store, url, Object.assign({}, body, { action: 'custom' }), log)
+      }
       if (!r.ok && log) log('record refused (' + r.status + ')')
       return r.ok
     },
@@ -56,12 +61,12 @@ export function send(fetchFn, store, url, body, log) {
   )
 }
 
-/** Take every queued record and send it again; failures go back to the queue. */
+/** Send every queued record again, oldest first; failures go back to the queue. */
 export function flush(fetchFn, store, log) {
   const items = load(store)
-  if (!items.length) return Promise.resolve(0)
   save(store, [])
-  return Promise.all(items.map((it) => send(fetchFn, store, it.url, it.body, log))).then(
-    (ok) => ok.filter(Boolean).length,
+  return items.reduce(
+    (p, it) => p.then((n) => send(fetchFn, store, it.url, it.body, log).then((ok) => n + ok)),
+    Promise.resolve(0),
   )
 }
