@@ -1,0 +1,168 @@
+"""Every bad input gets a clear 4xx in the envelope and writes nothing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from server.auth import create_token
+from server.extensions import db
+from server.models import ChainHead, ConsentRecord
+from tests.factories import choice_body, make_site
+
+ORIGIN = {"Origin": "https://shop.test"}
+URL = "/api/v1/sites/shop/consents"
+ALL_ON = {"functional": True, "audience": True, "sharing": True, "advertising": True}
+ALL_OFF = dict.fromkeys(ALL_ON, False)
+
+
+@pytest.fixture
+def shop(app):
+    return make_site("shop")
+
+
+def assert_nothing_written(site) -> None:
+    assert db.session.scalar(select(func.count()).select_from(ConsentRecord)) == 0
+    db.session.expire_all()
+    assert db.session.get(ChainHead, site.id).seq == 0
+
+
+INVALID = {
+    "missing version": {k: v for k, v in choice_body().items() if k != "policy_version"},
+    "version as string": choice_body(policy_version="1"),
+    "unpublished version": choice_body(policy_version=2),
+    "missing choices": {k: v for k, v in choice_body().items() if k != "choices"},
+    "choice not a boolean": choice_body(choices={**ALL_OFF, "functional": 1}),
+    "missing category": choice_body(choices={"functional": True}),
+    "unknown category": choice_body(choices={**ALL_OFF, "spying": True}),
+    "unknown service": choice_body(services={"nope": True}),
+    "bad action": choice_body(action="maybe"),
+    "bad source": choice_body(source="popup"),
+    "reject_all with a grant": choice_body(
+        action="reject_all", choices={**ALL_OFF, "audience": True}
+    ),
+    "accept_all with a refusal": choice_body(
+        action="accept_all", choices={**ALL_ON, "sharing": False}
+    ),
+    "accept_all with gpc refusing audience": choice_body(
+        action="accept_all", gpc=True, choices={**ALL_ON, "audience": False, "advertising": False}
+    ),
+    "withdraw with nothing granted before": choice_body(action="withdraw"),
+    "bad consent id": choice_body(consent_id="1234"),
+    "unknown language": choice_body(language="de"),
+    "language not a tag": choice_body(language="français"),
+    "page too long": choice_body(page="/" + "a" * 3000),
+    "unknown field": choice_body(ip="1.2.3.4"),
+    "gpc not a boolean": choice_body(gpc="yes"),
+    "too many choices": choice_body(choices={f"c{i}": False for i in range(60)}),
+}
+
+
+@pytest.mark.parametrize("body", INVALID.values(), ids=INVALID.keys())
+def test_invalid_body_is_422(client, shop, body):
+    resp = client.post(URL, json=body, headers=ORIGIN)
+    assert resp.status_code == 422, resp.json
+    assert resp.json["code"] == "invalid" and resp.json["errors"]
+    assert_nothing_written(shop)
+
+
+MALFORMED = {
+    "not json": ("{not json", "application/json", 400),
+    "json array": ("[1, 2]", "application/json", 400),
+    "not utf-8": (b"\xff\xfe{}", "text/plain", 400),
+    "too deep": (
+        json.dumps({"a": {"b": {"c": {"d": {"e": {"f": {"g": {"h": {"i": 1}}}}}}}}}),
+        "application/json",
+        400,
+    ),
+    "form encoded": ("a=1", "application/x-www-form-urlencoded", 415),
+    "xml": ("<a/>", "application/xml", 415),
+    "too large": (
+        json.dumps({**choice_body(), "page": "/" + "a" * 20000}),
+        "application/json",
+        413,
+    ),
+}
+
+
+@pytest.mark.parametrize("raw,ctype,status", MALFORMED.values(), ids=MALFORMED.keys())
+def test_malformed_body(client, shop, raw, ctype, status):
+    resp = client.post(URL, data=raw, content_type=ctype, headers=ORIGIN)
+    assert resp.status_code == status
+    assert resp.json["status"] == status and resp.json["message"]
+    assert_nothing_written(shop)
+
+
+def test_unknown_site_is_404(client, shop):
+    resp = client.post("/api/v1/sites/nope/consents", json=choice_body(), headers=ORIGIN)
+    assert resp.status_code == 404
+    assert_nothing_written(shop)
+
+
+def test_origin_not_allowed_is_403_without_cors_grant(client, shop):
+    resp = client.post(URL, json=choice_body(), headers={"Origin": "https://evil.test"})
+    assert resp.status_code == 403
+    assert "Access-Control-Allow-Origin" not in resp.headers
+    assert_nothing_written(shop)
+
+
+def test_origin_of_another_site_is_403(client, shop):
+    make_site("other", origins=["https://other.test"])
+    resp = client.post(URL, json=choice_body(), headers={"Origin": "https://other.test"})
+    assert resp.status_code == 403
+    assert_nothing_written(shop)
+
+
+def test_preflight_allows_only_site_origins(client, shop):
+    ok = client.options(URL, headers={**ORIGIN, "Access-Control-Request-Method": "POST"})
+    assert ok.status_code == 204
+    assert ok.headers["Access-Control-Allow-Origin"] == "https://shop.test"
+    assert "POST" in ok.headers["Access-Control-Allow-Methods"]
+    bad = client.options(
+        URL, headers={"Origin": "https://evil.test", "Access-Control-Request-Method": "POST"}
+    )
+    assert bad.status_code == 403
+    assert "Access-Control-Allow-Origin" not in bad.headers
+
+
+def test_server_call_without_origin_needs_a_token(client, shop):
+    assert client.post(URL, json=choice_body()).status_code == 403
+    bad = client.post(URL, json=choice_body(), headers={"Authorization": "Bearer tmn_wrong"})
+    assert bad.status_code == 403
+    assert_nothing_written(shop)
+
+
+def test_server_call_with_tokens(client, shop):
+    _, viewer = create_token(shop, "viewer")
+    _, recorder = create_token(shop, "recorder")
+    other = make_site("other", origins=["https://other.test"])
+    _, foreign = create_token(other, "owner")
+    db.session.commit()
+    for token in (viewer, foreign):
+        resp = client.post(URL, json=choice_body(), headers={"Authorization": f"Bearer {token}"})
+        assert resp.status_code == 403
+    assert_nothing_written(shop)
+    resp = client.post(
+        URL, json=choice_body(source="api"), headers={"Authorization": f"Bearer {recorder}"}
+    )
+    assert resp.status_code == 201
+    assert "Access-Control-Allow-Origin" not in resp.headers
+
+
+def test_revoked_token_is_refused(client, shop):
+    from server.models import utcnow
+
+    row, plain = create_token(shop, "recorder")
+    row.revoked_at = utcnow()
+    db.session.commit()
+    resp = client.post(URL, json=choice_body(), headers={"Authorization": f"Bearer {plain}"})
+    assert resp.status_code == 403
+    assert_nothing_written(shop)
+
+
+def test_wrong_method_is_405_in_the_envelope(client, shop):
+    resp = client.delete(URL, headers=ORIGIN)
+    assert resp.status_code == 405
+    assert resp.json["code"] == "method_not_allowed"

@@ -1,0 +1,175 @@
+"""The public API through the HTTP client: config, policies, consents, state, OpenAPI."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from server.extensions import db
+from server.models import ConsentRecord
+from tests.factories import choice_body, make_site
+
+ORIGIN = {"Origin": "https://shop.test"}
+URL = "/api/v1/sites/shop/consents"
+
+
+def count() -> int:
+    return db.session.scalar(select(func.count()).select_from(ConsentRecord))
+
+
+@pytest.fixture
+def shop(app):
+    return make_site("shop")
+
+
+def test_config_is_the_published_document(client, shop):
+    resp = client.get("/api/v1/sites/shop/config")
+    assert resp.status_code == 200
+    doc = resp.json
+    assert doc["site"] == "shop" and doc["version"] == 1 and len(doc["sha256"]) == 64
+    assert [c["slug"] for c in doc["categories"]] == [
+        "necessary",
+        "functional",
+        "audience",
+        "sharing",
+        "advertising",
+    ]
+    assert doc["categories"][0]["required"] is True
+    assert doc["reconsent_version"] == 1 and doc["lifetime_days"] == 182
+    assert resp.headers["Access-Control-Allow-Origin"] == "*"
+    assert "max-age" in resp.headers["Cache-Control"]
+    again = client.get("/api/v1/sites/shop/config", headers={"If-None-Match": resp.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_config_unknown_or_unpublished_site_is_404(client, app):
+    make_site("draft-only", publish=False)
+    for key in ("nope", "draft-only"):
+        resp = client.get(f"/api/v1/sites/{key}/config")
+        assert resp.status_code == 404
+        assert resp.json["code"] == "not_found" and resp.json["status"] == 404
+
+
+def test_policy_snapshot_hashes_to_its_sha256(client, shop):
+    from server.policy import canonical_json, sha256_hex
+
+    resp = client.get("/api/v1/sites/shop/policies/1")
+    assert resp.status_code == 200
+    body = resp.json
+    assert body["version"] == 1 and body["reconsent"] is False
+    assert sha256_hex(canonical_json(body["snapshot"])) == body["sha256"]
+    assert resp.headers["Access-Control-Allow-Origin"] == "*"
+    assert client.get("/api/v1/sites/shop/policies/2").status_code == 404
+
+
+def test_record_a_choice(client, shop):
+    resp = client.post(
+        URL, json=choice_body(page="https://shop.test/a/b?q=secret#frag"), headers=ORIGIN
+    )
+    assert resp.status_code == 201, resp.json
+    body = resp.json
+    uuid.UUID(body["consent_id"])
+    assert body["choices"] == choice_body()["choices"]
+    assert body["action"] == "custom" and body["policy_version"] == 1
+    assert body["recorded_at"].endswith("Z") and body["expires_at"] > body["recorded_at"]
+    assert len(body["hash"]) == 64
+    assert resp.headers["Access-Control-Allow-Origin"] == "https://shop.test"
+    rec = db.session.scalar(select(ConsentRecord))
+    assert rec.page == "/a/b"
+    assert rec.policy_sha256 == client.get("/api/v1/sites/shop/config").json["sha256"]
+    assert rec.seq == 1 and rec.hash == body["hash"]
+
+
+def test_text_plain_body_is_accepted(client, shop):
+    resp = client.post(
+        URL, data=json.dumps(choice_body()), content_type="text/plain", headers=ORIGIN
+    )
+    assert resp.status_code == 201
+    assert count() == 1
+
+
+def test_given_consent_id_is_kept_and_history_grows(client, shop):
+    cid = str(uuid.uuid4())
+    first = client.post(
+        URL,
+        json=choice_body(
+            consent_id=cid,
+            action="accept_all",
+            choices=dict.fromkeys(["functional", "audience", "sharing", "advertising"], True),
+        ),
+        headers=ORIGIN,
+    )
+    assert first.status_code == 201 and first.json["consent_id"] == cid
+    withdraw = client.post(URL, json=choice_body(consent_id=cid, action="withdraw"), headers=ORIGIN)
+    assert withdraw.status_code == 201, withdraw.json
+    state = client.get(f"/api/v1/sites/shop/consents/{cid}")
+    assert state.status_code == 200
+    assert state.json["current"]["action"] == "withdraw"
+    assert [h["action"] for h in state.json["history"]] == ["accept_all", "withdraw"]
+    assert state.json["expired"] is False
+    assert "no-store" in state.headers["Cache-Control"]
+
+
+def test_gpc_accept_all_leaves_advertising_off(client, shop):
+    choices = {"functional": True, "audience": True, "sharing": True, "advertising": False}
+    resp = client.post(
+        URL, json=choice_body(action="accept_all", gpc=True, choices=choices), headers=ORIGIN
+    )
+    assert resp.status_code == 201
+    assert db.session.scalar(select(ConsentRecord.gpc)) is True
+
+
+def test_necessary_is_forced_on_and_not_stored_as_a_choice(client, shop):
+    body = choice_body()
+    body["choices"]["necessary"] = False
+    resp = client.post(URL, json=body, headers=ORIGIN)
+    assert resp.status_code == 201
+    assert "necessary" not in db.session.scalar(select(ConsentRecord.choices))
+
+
+def test_user_agent_is_kept_only_when_the_site_allows(client, shop):
+    client.post(URL, json=choice_body(), headers={**ORIGIN, "User-Agent": "Probe/1.0"})
+    shop.store_user_agent = False
+    db.session.commit()
+    client.post(URL, json=choice_body(), headers={**ORIGIN, "User-Agent": "Probe/1.0"})
+    agents = db.session.scalars(select(ConsentRecord.user_agent).order_by(ConsentRecord.seq))
+    assert list(agents) == ["Probe/1.0", None]
+
+
+def test_state_of_unknown_consent_is_404(client, shop):
+    assert client.get(f"/api/v1/sites/shop/consents/{uuid.uuid4()}").status_code == 404
+    assert client.get("/api/v1/sites/shop/consents/not-a-uuid").status_code == 404
+
+
+def test_consent_of_another_site_is_not_visible(client, shop):
+    make_site("other", origins=["https://other.test"])
+    cid = client.post(URL, json=choice_body(), headers=ORIGIN).json["consent_id"]
+    assert client.get(f"/api/v1/sites/other/consents/{cid}").status_code == 404
+
+
+def test_openapi_lists_every_public_path(client):
+    resp = client.get("/api/v1/openapi.json")
+    assert resp.status_code == 200
+    doc = resp.json
+    assert doc["openapi"].startswith("3.")
+    for path in (
+        "/api/v1/sites/{key}/config",
+        "/api/v1/sites/{key}/policies/{version}",
+        "/api/v1/sites/{key}/consents",
+        "/api/v1/sites/{key}/consents/{consent_id}",
+    ):
+        assert path in doc["paths"]
+    assert "ConsentIn" in doc["components"]["schemas"]
+    props = doc["components"]["schemas"]["ConsentIn"]["properties"]
+    assert {"policy_version", "choices", "action", "source", "language", "page", "gpc"} <= set(
+        props
+    )
+
+
+def test_unknown_route_uses_the_envelope(client):
+    resp = client.get("/api/v1/nothing")
+    assert resp.status_code == 404
+    assert set(resp.json) == {"code", "status", "message", "errors"}
