@@ -163,7 +163,11 @@ def demo_cmd(host: str, port: int, no_serve: bool) -> None:
         f"  admin login   admin@demo.temoin / {password}\n"
     )
     if not no_serve:
-        current_app.run(host=host, port=port, threaded=True, use_reloader=False)
+        # Flask's app.run() refuses to start under its own CLI; serve with Werkzeug directly.
+        from werkzeug.serving import run_simple
+
+        db.session.remove()
+        run_simple(host, port, current_app._get_current_object(), threaded=True)
 
 
 def register_commands(app: Flask) -> None:
