@@ -13,6 +13,7 @@ from . import consent, policy
 from .auth import allows, find_token
 from .errors import ApiError
 from .extensions import db
+from .limits import consent_limits
 from .schemas import ConsentIn, ConsentOut, ConsentStateOut, PolicyOut
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -134,6 +135,7 @@ def consents_preflight(key: str) -> Response:
 
 
 @bp.post("/sites/<key>/consents")
+@consent_limits
 def record(key: str) -> Response:
     """Record one choice and answer its acknowledgement (201)."""
     pub = published_or_404(key)

@@ -30,6 +30,9 @@ class Defaults:
     RATELIMIT_CONSENT_SITE = "6000 per minute"
     RATELIMIT_LOGIN = "10 per minute"
     RATELIMIT_ENABLED = True
+    # Number of proxies in front of Témoin whose X-Forwarded-For/-Proto may be trusted (0: none).
+    PROXY_FIX = 0
 
     # Logging: one JSON object per line when true.
     LOG_JSON = False
+    LOG_LEVEL = "INFO"

@@ -1,0 +1,173 @@
+"""Rate limits on recording consents and on login: memory, Redis, proxies, 429 envelope."""
+
+from __future__ import annotations
+
+import socket
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from server.extensions import db
+from server.limits import login_limit
+from server.models import ConsentRecord
+from tests.conftest import make_app, need
+from tests.factories import choice_body, make_site
+
+REDIS = "redis://127.0.0.1:6379/0"
+ORIGIN = "https://shop.test"
+
+
+def limited_app(request: pytest.FixtureRequest, tmp_path: Path, **config: Any) -> Flask:
+    """An app with rate limits on (the test fixtures switch them off) and a published site."""
+    settings = {
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_CONSENT_CLIENT": "1000 per minute",
+        "RATELIMIT_CONSENT_SITE": "1000 per minute",
+    }
+    settings.update(config)
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    app = make_app(request, tmp_path, **settings)
+    with app.app_context():
+        make_site("shop")
+        make_site("other", origins=[ORIGIN])
+    return app
+
+
+def post(app: Flask, site: str = "shop", addr: str = "10.0.0.1", **headers: str) -> Any:
+    """POST a valid consent from one client address."""
+    return app.test_client().post(
+        f"/api/v1/sites/{site}/consents",
+        json=choice_body(),
+        headers={"Origin": ORIGIN, **headers},
+        environ_base={"REMOTE_ADDR": addr},
+    )
+
+
+def rows(app: Flask) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(ConsentRecord)) or 0
+
+
+def assert_limited(resp: Any) -> None:
+    assert resp.status_code == 429
+    assert resp.json["code"] == "rate_limited"
+    assert resp.json["status"] == 429
+    assert resp.json["message"]
+    assert int(resp.headers["Retry-After"]) >= 1
+
+
+@pytest.fixture
+def redis_prefix() -> Iterator[str]:
+    """A Redis key prefix unique to this test, whose keys are deleted afterwards."""
+    redis = pytest.importorskip("redis")
+    conn = redis.Redis.from_url(REDIS, socket_connect_timeout=1)
+    try:
+        conn.ping()
+    except redis.RedisError:
+        need(False, "Redis is not running on 127.0.0.1:6379")
+    prefix = f"temoin-test-{uuid.uuid4().hex}"
+    yield prefix
+    keys = list(conn.scan_iter(f"{prefix}*"))
+    if keys:
+        conn.delete(*keys)
+    conn.close()
+
+
+def test_per_client_limit_answers_429_and_writes_nothing(request, tmp_path):
+    app = limited_app(request, tmp_path, RATELIMIT_CONSENT_CLIENT="3 per minute")
+    assert [post(app).status_code for _ in range(3)] == [201, 201, 201]
+    assert_limited(post(app))
+    assert rows(app) == 3
+    assert post(app, addr="10.0.0.2").status_code == 201
+    assert rows(app) == 4
+
+
+def test_per_site_limit_counts_every_client(request, tmp_path):
+    app = limited_app(request, tmp_path, RATELIMIT_CONSENT_SITE="2 per minute")
+    assert post(app, addr="10.0.0.1").status_code == 201
+    assert post(app, addr="10.0.0.2").status_code == 201
+    assert_limited(post(app, addr="10.0.0.3"))
+    assert post(app, site="other", addr="10.0.0.3").status_code == 201
+    assert rows(app) == 3
+
+
+def test_forwarded_for_is_ignored_without_a_trusted_proxy(request, tmp_path):
+    app = limited_app(request, tmp_path, RATELIMIT_CONSENT_CLIENT="1 per minute")
+    assert post(app, **{"X-Forwarded-For": "192.0.2.1"}).status_code == 201
+    assert_limited(post(app, **{"X-Forwarded-For": "192.0.2.2"}))
+
+
+def test_forwarded_for_names_the_client_behind_a_trusted_proxy(request, tmp_path):
+    app = limited_app(request, tmp_path, RATELIMIT_CONSENT_CLIENT="1 per minute", PROXY_FIX=1)
+    assert post(app, **{"X-Forwarded-For": "192.0.2.1"}).status_code == 201
+    assert post(app, **{"X-Forwarded-For": "192.0.2.2"}).status_code == 201
+    assert_limited(post(app, **{"X-Forwarded-For": "192.0.2.1"}))
+
+
+def test_limits_off_when_disabled(request, tmp_path):
+    app = limited_app(
+        request, tmp_path, RATELIMIT_ENABLED=False, RATELIMIT_CONSENT_CLIENT="1 per minute"
+    )
+    assert [post(app).status_code for _ in range(3)] == [201, 201, 201]
+
+
+def test_counts_are_shared_through_redis(request, tmp_path, redis_prefix):
+    settings = {
+        "REDIS_URL": REDIS,
+        "RATELIMIT_STORAGE_OPTIONS": {"key_prefix": redis_prefix},
+        "RATELIMIT_CONSENT_CLIENT": "2 per minute",
+    }
+    first = limited_app(request, tmp_path / "a", **settings)
+    assert [post(first).status_code for _ in range(2)] == [201, 201]
+    # A second app (as another gunicorn worker would be) sees the same counts.
+    second = limited_app(request, tmp_path / "b", **settings)
+    assert_limited(post(second))
+    import redis
+
+    conn = redis.Redis.from_url(REDIS)
+    assert list(conn.scan_iter(f"{redis_prefix}*"))
+    conn.close()
+
+
+def test_memory_counts_are_per_process(request, tmp_path):
+    settings = {"RATELIMIT_CONSENT_CLIENT": "1 per minute"}
+    first = limited_app(request, tmp_path / "a", **settings)
+    assert post(first).status_code == 201
+    assert_limited(post(first))
+    second = limited_app(request, tmp_path / "b", **settings)
+    assert post(second).status_code == 201
+
+
+def test_redis_down_lets_consents_through(request, tmp_path):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    app = limited_app(
+        request,
+        tmp_path,
+        REDIS_URL=f"redis://127.0.0.1:{port}/0",
+        RATELIMIT_CONSENT_CLIENT="1/minute",
+    )
+    assert post(app).status_code == 201
+    assert rows(app) == 1
+
+
+def test_login_limit_helper_limits_posts_per_client(request, tmp_path):
+    app = limited_app(request, tmp_path, RATELIMIT_LOGIN="2 per minute")
+
+    @app.route("/test-login", methods=["GET", "POST"])
+    @login_limit
+    def test_login() -> str:
+        return "ok"
+
+    client = app.test_client()
+    assert [client.post("/test-login").status_code for _ in range(2)] == [200, 200]
+    assert_limited(client.post("/test-login"))
+    assert client.get("/test-login").status_code == 200
+    other = client.post("/test-login", environ_base={"REMOTE_ADDR": "10.9.9.9"})
+    assert other.status_code == 200

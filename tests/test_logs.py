@@ -1,0 +1,115 @@
+"""Request ids, JSON log lines, and the production gunicorn settings serving the app."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from server.logs import JsonFormatter, RequestIdFilter
+from tests.conftest import free_port, make_app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_request_id_is_made_when_absent(client):
+    rid = client.get("/healthz").headers["X-Request-ID"]
+    assert re.fullmatch(r"[0-9a-f]{32}", rid)
+    assert client.get("/healthz").headers["X-Request-ID"] != rid
+
+
+def test_request_id_from_the_caller_is_echoed(client):
+    resp = client.get("/healthz", headers={"X-Request-ID": "lb-1234.abc"})
+    assert resp.headers["X-Request-ID"] == "lb-1234.abc"
+
+
+@pytest.mark.parametrize("bad", ["has space", "x" * 129, 'quote"', "new\\nline"])
+def test_odd_request_ids_are_replaced(client, bad):
+    rid = client.get("/healthz", headers={"X-Request-ID": bad}).headers["X-Request-ID"]
+    assert rid != bad
+    assert re.fullmatch(r"[0-9a-f]{32}", rid)
+
+
+def test_error_responses_carry_the_request_id(client):
+    resp = client.get("/api/v1/sites/nope/config", headers={"X-Request-ID": "abc"})
+    assert resp.status_code == 404
+    assert resp.headers["X-Request-ID"] == "abc"
+
+
+def test_json_lines_carry_the_request_id(request, tmp_path):
+    app = make_app(request, tmp_path, LOG_JSON=True)
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(RequestIdFilter())
+    root = logging.getLogger()
+    ours = [h for h in root.handlers if h.get_name() == "temoin-json"]
+    assert len(ours) == 1
+    app.logger.addHandler(handler)
+    try:
+        with app.test_request_context(headers={"X-Request-ID": "rid-42"}):
+            app.preprocess_request()
+            app.logger.warning("payment of %s", "café", extra={"site": "shop"})
+        app.logger.error("outside a request")
+    finally:
+        app.logger.removeHandler(handler)
+        for h in ours:
+            root.removeHandler(h)
+    first, second = (json.loads(line) for line in stream.getvalue().splitlines())
+    assert first["message"] == "payment of café"
+    assert first["request_id"] == "rid-42"
+    assert first["level"] == "warning"
+    assert first["site"] == "shop"
+    assert first["ts"].endswith("+00:00")
+    assert "request_id" not in second
+
+
+def test_gunicorn_serves_the_app_with_the_production_settings(tmp_path):
+    port = free_port()
+    env = {
+        **os.environ,
+        "TEMOIN_DATABASE_URL": f"sqlite:///{tmp_path / 'g.db'}",
+        "TEMOIN_SECRET_KEY": "gunicorn-test",
+        "TEMOIN_BIND": f"127.0.0.1:{port}",
+        "TEMOIN_LOG_JSON": "true",
+        "WEB_CONCURRENCY": "1",
+        "TEMOIN_THREADS": "2",
+    }
+    log = open(tmp_path / "out.log", "w+")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "wsgi:app"], cwd=ROOT, env=env, stdout=log, stderr=log
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/healthz"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                req = urllib.request.Request(url, headers={"X-Request-ID": "from-test"})
+                with urllib.request.urlopen(req, timeout=2) as resp:
+                    assert resp.status == 200
+                    assert resp.headers["X-Request-ID"] == "from-test"
+                    break
+            except OSError:
+                assert proc.poll() is None, (tmp_path / "out.log").read_text()
+                assert time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.2)
+        time.sleep(0.3)
+    finally:
+        proc.terminate()
+        proc.wait(15)
+        log.close()
+    lines = [json.loads(x) for x in (tmp_path / "out.log").read_text().splitlines() if x]
+    access = [x for x in lines if x.get("logger") == "access"]
+    assert access and access[-1]["request_id"] == "from-test"
+    assert access[-1]["status"] == 200
+    assert access[-1]["path"] == "/healthz"
+    assert any(x.get("logger") == "gunicorn.error" for x in lines)
