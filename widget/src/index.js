@@ -66,7 +66,6 @@ if (!w.Temoin) {
   let gate = null
   let mounted = false
   let ready = false
-  const later = []
 
   const now = () => Math.floor(Date.now() / 1000)
   const emit = (name) => d.dispatchEvent(new CustomEvent('temoin:' + name, { detail: publicState(current) }))
@@ -129,12 +128,11 @@ if (!w.Temoin) {
   }
 
   function mount() {
-    if (mounted || !d.body) return
+    if (mounted || !d.body || !ui) return
     mounted = true
     d.body.prepend(ui.host)
     if (current) ui.showFloating()
     else ui.showBanner()
-    later.splice(0).forEach((fn) => fn())
   }
 
   function onReady() {
@@ -158,7 +156,6 @@ if (!w.Temoin) {
       cfg,
       t,
       lang,
-      gpc,
       choice: () => current,
       decide: safe(decide),
       allowFrame: safe(allowFrame),
@@ -192,28 +189,29 @@ if (!w.Temoin) {
   }
 
   const api = {
-    get: safe((slug) => !!cfg && allowed(slug, null) || !!(current && current.s && current.s[slug])),
-    state: safe(() => publicState(current)),
-    acceptAll: safe(() => decide('accept_all', 'api')),
-    rejectAll: safe(() => decide('reject_all', 'api')),
-    update: safe((changes) => {
+    get: (slug) => (!!cfg && allowed(slug, null)) || !!(current && current.s && current.s[slug]),
+    state: () => publicState(current),
+    acceptAll: () => decide('accept_all', 'api'),
+    rejectAll: () => decide('reject_all', 'api'),
+    update: (changes) => {
       const choice = copy()
       for (const slug in changes) set(choice, slug, changes[slug] ? 1 : 0)
       decide('custom', 'api', choice.c, choice.s)
-    }),
-    show: safe(() => {
-      if (!ui) return
+    },
+    show: () => {
+      mount()
       if (mounted) ui.openPrefs(false)
-      else later.push(() => ui.openPrefs(false))
-    }),
-    on: safe((name, fn) => {
+    },
+    on: (name, fn) => {
       const type = 'temoin:' + String(name).replace(/^temoin:/, '')
       const handler = (e) => fn(e.detail)
       d.addEventListener(type, handler)
       if (ready && type === 'temoin:ready') setTimeout(() => fn(publicState(current)))
       return () => d.removeEventListener(type, handler)
-    }),
-    _boot: safe(boot),
+    },
+    _boot: boot,
   }
+  // Nothing the page calls may throw into it.
+  for (const k in api) api[k] = safe(api[k])
   w.Temoin = api
 }

@@ -15,7 +15,7 @@ export function touchesGated(records) {
 /** Build a live copy of an inert script: same attributes (and nonce), real type, real src. */
 export function activeCopy(doc, old, nonce) {
   const s = doc.createElement('script')
-  for (const a of Array.from(old.attributes)) {
+  for (const a of old.attributes) {
     if (a.name !== 'type' && a.name !== 'data-src' && a.name !== 'nonce') s.setAttribute(a.name, a.value)
   }
   const type = old.getAttribute('data-type')
@@ -53,7 +53,7 @@ export function createGate(doc, nonce, allowed, onFrame) {
 
   function scan() {
     const parsing = doc.readyState === 'loading'
-    for (const el of Array.from(doc.querySelectorAll(GATED))) {
+    for (const el of doc.querySelectorAll(GATED)) {
       const ok = allowed(el.getAttribute('data-consent'), el.getAttribute('data-service'))
       if (el.tagName === 'IFRAME') {
         onFrame(el, ok)

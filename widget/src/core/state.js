@@ -124,9 +124,7 @@ export function publicState(choice) {
 /** A random UUIDv4 (crypto.randomUUID when available, else getRandomValues). */
 export function uuid(cryptoObj) {
   if (cryptoObj.randomUUID) return cryptoObj.randomUUID()
-  const b = cryptoObj.getRandomValues(new Uint8Array(16))
-  b[6] = (b[6] & 15) | 64
-  b[8] = (b[8] & 63) | 128
-  const h = Array.from(b, (x) => (x + 256).toString(16).slice(1)).join('')
-  return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join('-')
+  return '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (c) =>
+    (c ^ (cryptoObj.getRandomValues(new Uint8Array(1))[0] & (15 >> (c / 4)))).toString(16),
+  )
 }

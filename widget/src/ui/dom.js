@@ -17,33 +17,30 @@ const FOCUSABLE = 'button:not([disabled]),input:not([disabled]),a[href],summary'
 
 /** The visible focusable elements inside `root`. */
 export function focusables(root) {
-  return Array.from(root.querySelectorAll(FOCUSABLE)).filter((e) => e.getClientRects().length)
+  return [...root.querySelectorAll(FOCUSABLE)].filter((e) => e.getClientRects().length)
 }
 
-/** Relative luminance contrast between two #rgb/#rrggbb colours (1..21). */
-export function contrast(a, b) {
-  const lum = (hex) => {
-    let x = String(hex).replace('#', '')
-    if (x.length === 3) x = x.replace(/./g, '$&$&')
-    const n = parseInt(x, 16)
-    const ch = [n >> 16, (n >> 8) & 255, n & 255].map((v) => {
-      v /= 255
-      return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4)
-    })
-    return 0.2126 * ch[0] + 0.7152 * ch[1] + 0.0722 * ch[2]
-  }
-  const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p)
-  return (x + 0.05) / (y + 0.05)
+/** Black or white, whichever contrasts more with a #rgb/#rrggbb colour (WCAG luminance). */
+export function onColor(hex) {
+  let x = hex.slice(1)
+  if (x.length === 3) x = x.replace(/./g, '$&$&')
+  const n = parseInt(x, 16)
+  let lum = 0
+  ;[0.0722, 0.7152, 0.2126].forEach((weight, i) => {
+    const c = ((n >> (8 * i)) & 255) / 255
+    lum += weight * (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4)
+  })
+  return lum > 0.179 ? '#000' : '#fff'
 }
 
 /** Theme custom properties for an element (CSSOM, so a strict CSP allows it). */
 export function applyTheme(el, theme) {
   const colors = { bg: theme.background, fg: theme.text, primary: theme.primary }
   for (const k in colors) {
-    if (/^#([0-9a-f]{3}){1,2}$/i.test(colors[k] || '')) el.style.setProperty('--tm-' + k, colors[k])
+    if (!/^#([0-9a-f]{3}){1,2}$/i.test(colors[k] || '')) continue
+    el.style.setProperty('--tm-' + k, colors[k])
+    if (k === 'primary') el.style.setProperty('--tm-on', onColor(colors[k]))
   }
-  const p = colors.primary
-  if (p && /^#/.test(p)) el.style.setProperty('--tm-on', contrast(p, '#fff') >= contrast(p, '#000') ? '#fff' : '#000')
 }
 
 /** Install the widget's CSS: a constructed sheet when supported, else a <style> with the page's nonce. */

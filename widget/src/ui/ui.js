@@ -18,7 +18,7 @@ export function createUI(ctx) {
   const frames = new WeakMap()
 
   const button = (action, key, cls) =>
-    h('button', { type: 'button', class: 'tm-btn' + (cls ? ' ' + cls : ''), 'data-action': action }, t(key))
+    h('button', { class: 'tm-btn' + (cls ? ' ' + cls : ''), 'data-action': action }, t(key))
 
   function showBanner() {
     if (banner) return
@@ -33,7 +33,7 @@ export function createUI(ctx) {
         h('p', null, t('description')),
         h('p', null, t('purposes') + ' ' + names.join(', ') + '.'),
         h('p', null, t('withdraw')),
-        h('button', { type: 'button', class: 'tm-link', 'data-action': 'services' }, t('services_link')),
+        h('button', { class: 'tm-link', 'data-action': 'services' }, t('services_link')),
         h(
           'div',
           { class: 'tm-actions' },
@@ -53,7 +53,7 @@ export function createUI(ctx) {
 
   function showFloating() {
     if (!cfg.floating_button || floating) return
-    floating = h('button', { type: 'button', class: 'tm-float', 'data-action': 'open' }, t('floating'))
+    floating = h('button', { class: 'tm-float', 'data-action': 'open' }, t('floating'))
     host.append(floating)
   }
 
@@ -82,7 +82,7 @@ export function createUI(ctx) {
             h('input', { type: 'checkbox', id, 'data-service': svc.slug, checked: !!on }),
           ),
       h('p', { class: 'tm-small' }, t('description', svc.texts)),
-      url && h('p', { class: 'tm-small' }, h('a', { href: url, target: '_blank', rel: 'noopener' }, t('privacy'))),
+      url && h('p', { class: 'tm-small' }, h('a', { href: url, target: '_blank' }, t('privacy'))),
       (svc.cookies || []).length > 0 && h('ul', { class: 'tm-small' }, svc.cookies.map(cookieItem)),
     )
   }
@@ -102,7 +102,6 @@ export function createUI(ctx) {
         h('input', { type: 'checkbox', id, 'data-category': cat.slug, checked: on, disabled: !!cat.required }),
       ),
       h('p', null, t('description', cat.texts)),
-      cat.slug === 'advertising' && ctx.gpc && h('p', { class: 'tm-small' }, t('gpc')),
       services.length > 0 &&
         h(
           'details',
@@ -147,7 +146,7 @@ export function createUI(ctx) {
         'div',
         { class: 'tm-head' },
         h('h2', { id: 'tm-pt' }, t('preferences_title')),
-        h('button', { type: 'button', class: 'tm-x', 'data-action': 'close', 'aria-label': t('close') }, '×'),
+        h('button', { class: 'tm-x', 'data-action': 'close', 'aria-label': t('close') }, '×'),
       ),
       h('div', { class: 'tm-body' }, (cfg.categories || []).map((cat) => categoryBlock(cat, choice, expand))),
       h(
@@ -237,7 +236,7 @@ export function createUI(ctx) {
       h('p', null, t('blocked', null, { name, category: catName(t, cat) })),
       h(
         'button',
-        { type: 'button', onclick: () => ctx.allowFrame(catSlug, svc ? svcSlug : null) },
+        { onclick: () => ctx.allowFrame(catSlug, svc ? svcSlug : null) },
         t('allow', null, { name }),
       ),
     )
@@ -259,6 +258,5 @@ export function createUI(ctx) {
     openPrefs,
     closePrefs: () => closePrefs(),
     frame,
-    isOpen: () => !!dialog,
   }
 }
