@@ -15,6 +15,10 @@ def engine_options(app: Flask, url: str) -> dict[str, Any]:
     cfg = app.config
     if url.startswith("sqlite"):
         return {"connect_args": {"timeout": cfg["DB_STATEMENT_TIMEOUT_MS"] / 1000}}
+    statement_ms = int(cfg["DB_STATEMENT_TIMEOUT_MS"])
+    # A transaction left open (a worker killed while holding a site's chain lock) is ended
+    # by the server, so the lock is freed for the other writers.
+    idle_ms = 2 * statement_ms
     return {
         "pool_pre_ping": True,
         "pool_size": cfg["DB_POOL_SIZE"],
@@ -23,7 +27,18 @@ def engine_options(app: Flask, url: str) -> dict[str, Any]:
         "pool_recycle": 1800,
         "connect_args": {
             "connect_timeout": cfg["DB_CONNECT_TIMEOUT"],
-            "options": f"-c statement_timeout={int(cfg['DB_STATEMENT_TIMEOUT_MS'])}",
+            "application_name": "temoin",
+            "options": (
+                f"-c statement_timeout={statement_ms} "
+                f"-c idle_in_transaction_session_timeout={idle_ms}"
+            ),
+            # Notice a server that vanished without closing the connection (host down,
+            # network cut) within seconds instead of the kernel's default of minutes.
+            "keepalives": 1,
+            "keepalives_idle": 10,
+            "keepalives_interval": 2,
+            "keepalives_count": 3,
+            "tcp_user_timeout": statement_ms + 1000,
         },
     }
 

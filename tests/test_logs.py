@@ -5,10 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
-import os
 import re
-import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -16,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from server.logs import JsonFormatter, RequestIdFilter
-from tests.conftest import free_port, make_app
+from tests.conftest import make_app
+from tests.serving import Gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -74,42 +72,23 @@ def test_json_lines_carry_the_request_id(request, tmp_path):
 
 
 def test_gunicorn_serves_the_app_with_the_production_settings(tmp_path):
-    port = free_port()
-    env = {
-        **os.environ,
-        "TEMOIN_DATABASE_URL": f"sqlite:///{tmp_path / 'g.db'}",
-        "TEMOIN_SECRET_KEY": "gunicorn-test",
-        "TEMOIN_BIND": f"127.0.0.1:{port}",
-        "TEMOIN_LOG_JSON": "true",
-        "WEB_CONCURRENCY": "1",
-        "TEMOIN_THREADS": "2",
-    }
-    log = open(tmp_path / "out.log", "w+")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "wsgi:app"], cwd=ROOT, env=env, stdout=log, stderr=log
+    server = Gunicorn(
+        log=tmp_path / "out.log",
+        TEMOIN_DATABASE_URL=f"sqlite:///{tmp_path / 'g.db'}",
+        TEMOIN_SECRET_KEY="gunicorn-test",
+        TEMOIN_LOG_JSON="true",
+        WEB_CONCURRENCY="1",
+        TEMOIN_THREADS="2",
     )
-    try:
-        url = f"http://127.0.0.1:{port}/healthz"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                req = urllib.request.Request(url, headers={"X-Request-ID": "from-test"})
-                with urllib.request.urlopen(req, timeout=2) as resp:
-                    assert resp.status == 200
-                    assert resp.headers["X-Request-ID"] == "from-test"
-                    break
-            except OSError:
-                assert proc.poll() is None, (tmp_path / "out.log").read_text()
-                assert time.monotonic() < deadline, "gunicorn did not start"
-                time.sleep(0.2)
+    with server:
+        req = urllib.request.Request(server.url + "/healthz", headers={"X-Request-ID": "from-test"})
+        with urllib.request.urlopen(req, timeout=5) as resp:
+            assert resp.status == 200
+            assert resp.headers["X-Request-ID"] == "from-test"
         time.sleep(0.3)
-    finally:
-        proc.terminate()
-        proc.wait(15)
-        log.close()
-    lines = [json.loads(x) for x in (tmp_path / "out.log").read_text().splitlines() if x]
+    lines = [json.loads(x) for x in server.output().splitlines() if x.strip()]
     access = [x for x in lines if x.get("logger") == "access"]
-    assert access and access[-1]["request_id"] == "from-test"
+    assert access[-1]["request_id"] == "from-test"
     assert access[-1]["status"] == 200
     assert access[-1]["path"] == "/healthz"
     assert any(x.get("logger") == "gunicorn.error" for x in lines)

@@ -1,0 +1,218 @@
+"""PostgreSQL going away: the API answers 503 quickly, loses nothing, and recovers by itself.
+
+Each test runs its own PostgreSQL server (initdb in a temporary folder, a free port), so
+stopping it disturbs nothing else on the machine.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask_migrate import upgrade
+from sqlalchemy import func, select
+
+from server import create_app, policy
+from server.consent import verify_chain
+from server.extensions import db
+from server.models import ConsentRecord, Site
+from tests.conftest import LiveServer, need
+from tests.factories import choice_body, make_site
+from tests.pgserver import PgServer, find_bindir
+from tests.serving import Gunicorn
+
+pytestmark = pytest.mark.postgres
+ORIGIN = "https://shop.test"
+BOUND = 5.0  # seconds: the issue's limit for an answer while the database is down
+
+
+@pytest.fixture(scope="module")
+def own_pg() -> Iterator[PgServer]:
+    """A PostgreSQL server of this module's own."""
+    bindir = find_bindir()
+    need(bindir is not None, "PostgreSQL's initdb and pg_ctl are not installed")
+    assert bindir is not None
+    server = PgServer(bindir).init()
+    server.start()
+    yield server
+    server.destroy()
+
+
+@pytest.fixture
+def pg_url(own_pg: PgServer, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh, migrated database on our server, holding the published site `shop`."""
+    name = "t_" + request.node.name.lower()[:40].replace("[", "_").replace("]", "")
+    url = own_pg.create_database(name)
+    app = create_app({"DATABASE_URL": url, "TESTING": True, "SECRET_KEY": "faults"})
+    with app.app_context():
+        upgrade()
+        make_site("shop", origins=[ORIGIN])
+        db.session.remove()
+        db.engine.dispose()
+    policy.invalidate()
+    yield url
+    if not (own_pg.data / "postmaster.pid").exists():
+        own_pg.start()  # a failed test may leave it stopped; the next test needs it
+
+
+@dataclass
+class Answer:
+    status: int
+    seconds: float
+    body: dict[str, Any]
+    headers: dict[str, str]
+
+
+def call(base: str, method: str, path: str, body: Any = None) -> Answer:
+    """Send one request over real HTTP and time it (a hang shows as a 30 s timeout)."""
+    host, port = base.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=30)
+    headers = {"Origin": ORIGIN, "Content-Type": "application/json"}
+    started = time.monotonic()
+    try:
+        conn.request(method, path, json.dumps(body) if body is not None else None, headers)
+        resp = conn.getresponse()
+        raw = resp.read()
+        status, hdrs = resp.status, {k.lower(): v for k, v in resp.getheaders()}
+    finally:
+        conn.close()
+    elapsed = time.monotonic() - started
+    data = (
+        json.loads(raw)
+        if raw and hdrs.get("content-type", "").startswith("application/json")
+        else {}
+    )
+    return Answer(status, elapsed, data, hdrs)
+
+
+CONSENTS = "/api/v1/sites/shop/consents"
+CONFIG = "/api/v1/sites/shop/config"
+
+
+def check_database(url: str, acknowledged: list[str]) -> int:
+    """Assert every acknowledged hash is stored and the chain verifies; return the row count."""
+    app = create_app({"DATABASE_URL": url, "TESTING": True, "SECRET_KEY": "faults"})
+    with app.app_context():
+        stored = set(db.session.scalars(select(ConsentRecord.hash)))
+        assert set(acknowledged) <= stored, "a consent answered 201 is missing"
+        site = db.session.scalar(select(Site).where(Site.key == "shop"))
+        result = verify_chain(site)
+        assert result.ok, result.problems
+        count = db.session.scalar(select(func.count()).select_from(ConsentRecord)) or 0
+        assert result.checked == count
+        db.session.remove()
+        db.engine.dispose()
+    return count
+
+
+def live_app(url: str) -> Flask:
+    return create_app(
+        {
+            "DATABASE_URL": url,
+            "TESTING": True,
+            "SECRET_KEY": "faults",
+            "RATELIMIT_ENABLED": False,
+            "CONFIG_CACHE_SECONDS": 0.0,
+        }
+    )
+
+
+def test_503_fast_while_stopped_then_recovers_without_restart(own_pg, pg_url):
+    app = live_app(pg_url)
+    server = LiveServer(app).start()
+    try:
+        first = call(server.url, "POST", CONSENTS, choice_body())
+        assert first.status == 201
+        assert call(server.url, "GET", CONFIG).status == 200
+
+        own_pg.stop()
+        down = [
+            call(server.url, "POST", CONSENTS, choice_body()),
+            call(server.url, "GET", CONFIG),
+            call(server.url, "GET", "/readyz"),
+            call(server.url, "POST", CONSENTS, choice_body()),
+        ]
+        print("\nanswers while down (s):", [round(a.seconds, 3) for a in down])
+        for answer in down:
+            assert answer.status == 503
+            assert answer.body["code"] == "unavailable"
+            assert answer.seconds < BOUND
+        assert down[0].headers["retry-after"]
+        assert call(server.url, "GET", "/healthz").status == 200  # the process itself lives
+
+        own_pg.start()
+        again = call(server.url, "POST", CONSENTS, choice_body())
+        assert again.status == 201
+        assert call(server.url, "GET", "/readyz").status == 200
+    finally:
+        server.stop()
+        with app.app_context():
+            db.engine.dispose()
+    assert check_database(pg_url, [first.body["hash"], again.body["hash"]]) == 2
+
+
+def _load(base: str, stop: threading.Event, out: list[tuple[float, Answer]]) -> None:
+    while not stop.is_set():
+        try:
+            answer = call(base, "POST", CONSENTS, choice_body())
+        except OSError as exc:  # a refused or reset connection would be a failure of the server
+            answer = Answer(-1, 0.0, {"error": repr(exc)}, {})
+        out.append((time.monotonic(), answer))
+
+
+def test_under_load_stop_and_restart_loses_nothing(own_pg, pg_url, tmp_path: Path):
+    env = {
+        "TEMOIN_DATABASE_URL": pg_url,
+        "TEMOIN_SECRET_KEY": "faults",
+        "TEMOIN_RATELIMIT_ENABLED": "false",
+        "TEMOIN_ACCESS_LOG": "off",
+        "WEB_CONCURRENCY": "2",
+        "TEMOIN_THREADS": "4",
+    }
+    results: list[tuple[float, Answer]] = []
+    stop = threading.Event()
+    with Gunicorn(log=tmp_path / "gunicorn.log", **env) as server:
+        threads = [
+            threading.Thread(target=_load, args=(server.url, stop, results)) for _ in range(8)
+        ]
+        for thread in threads:
+            thread.start()
+        try:
+            time.sleep(2)
+            stopped_at = time.monotonic()
+            own_pg.stop("immediate")  # as a crash would: no clean shutdown
+            time.sleep(2)
+            starting_at = time.monotonic()
+            own_pg.start()
+            restarted_at = time.monotonic()
+            time.sleep(3)
+        finally:
+            stop.set()
+            for thread in threads:
+                thread.join(40)
+        log = server.output()
+
+    statuses = [a.status for _, a in results]
+    during = [a for t, a in results if stopped_at + 0.5 < t < starting_at]
+    after = [a for t, a in results if t > restarted_at + 1]
+    acknowledged = [a.body["hash"] for _, a in results if a.status == 201]
+    slowest = max(a.seconds for _, a in results)
+    print(
+        f"\n{len(results)} requests: {statuses.count(201)} × 201, {statuses.count(503)} × 503, "
+        f"slowest {slowest:.3f} s; while down: {len(during)}, after restart: {len(after)}"
+    )
+    assert set(statuses) <= {201, 503}, [a.body for _, a in results if a.status not in (201, 503)]
+    assert slowest < BOUND, log[-2000:]
+    assert during and all(a.status == 503 for a in during)
+    assert after and all(a.status == 201 for a in after)
+    rows = check_database(pg_url, acknowledged)
+    # A commit can succeed while its answer is lost to the crash: more rows, never fewer.
+    assert rows >= len(acknowledged)
