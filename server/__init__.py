@@ -49,12 +49,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     logs.init_app(app)
     limits.init_app(app)
 
-    from . import api, demo, health, widget
+    from . import admin, admin_api, api, demo, health, widget
 
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(widget.bp)
     app.register_blueprint(demo.bp)
+    admin.init_app(app)  # CSRF (admin forms only), session cookie flags
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(admin_api.bp)
 
     from .cli import register_commands
 

@@ -1,0 +1,109 @@
+"""Blueprint /admin: server-rendered pages with session login, CSRF and per-site roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Flask, Response, g, render_template, request
+from flask.sessions import SecureCookieSessionInterface
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+from .access import can, current_admin
+from .ratelimit import limiter
+
+bp = Blueprint(
+    "admin",
+    __name__,
+    url_prefix="/admin",
+    template_folder="templates",
+    static_folder="static",
+)
+csrf = CSRFProtect()
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; frame-src 'self'; frame-ancestors 'none'; "
+    "form-action 'self'; base-uri 'none'; object-src 'none'"
+)
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Session cookies marked Secure whenever the request came over https."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        """Mark the cookie Secure when configured or when the request is https."""
+        from flask import has_request_context
+
+        configured = bool(app.config["SESSION_COOKIE_SECURE"])
+        return configured or (has_request_context() and request.is_secure)
+
+
+def init_app(app: Flask) -> None:
+    """Wire what the admin needs: CSRF on its forms, session cookie flags, login limits."""
+    # CSRF is checked on the admin blueprint only: the JSON APIs use tokens or origins.
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", 12 * 3600)
+    csrf.init_app(app)
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    if app.config.get("SESSION_COOKIE_NAME") in (None, "session"):
+        app.config["SESSION_COOKIE_NAME"] = "temoin_admin"
+    if app.config.get("SESSION_COOKIE_PATH") is None:
+        app.config["SESSION_COOKIE_PATH"] = "/admin"
+    app.session_interface = SessionInterface()
+
+
+@bp.before_request
+def _protect() -> None:
+    # g outlives a request when an app context is already pushed (tests, CLI): start clean.
+    for name in ("admin", "site", "role", "csrf_token"):
+        g.pop(name, None)
+    # Whole-site forms outgrow the public API's small body limit.
+    request.max_content_length = 256 * 1024
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        csrf.protect()
+
+
+@bp.after_request
+def _headers(resp: Response) -> Response:
+    resp.headers.setdefault("Content-Security-Policy", CSP)
+    resp.headers.setdefault("X-Frame-Options", "DENY")
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    resp.headers["Referrer-Policy"] = "same-origin"
+    resp.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    resp.headers.setdefault("Cache-Control", "no-store")
+    if request.is_secure:
+        resp.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+    return resp
+
+
+@bp.app_context_processor
+def _helpers() -> dict[str, Any]:
+    return {"me": current_admin, "can": can}
+
+
+@bp.errorhandler(HTTPException)
+def _error(err: HTTPException) -> Any:
+    status = err.code or 500
+    if isinstance(err, CSRFError):
+        message = "The form expired or did not come from this site; reload the page and retry."
+    else:
+        message = err.description or err.name
+    html = render_template("admin/error.html", status=status, title=err.name, message=message)
+    resp = Response(html, status=status, mimetype="text/html")
+    for key, value in err.get_headers() or []:
+        if key.lower() not in ("content-type", "content-length"):
+            resp.headers[key] = value
+    return resp
+
+
+from . import (  # noqa: E402,F401  (views register their routes on bp)
+    views_auth,
+    views_edit,
+    views_log,
+    views_owner,
+    views_publish,
+)
+
+__all__ = ["bp", "csrf", "init_app", "limiter"]

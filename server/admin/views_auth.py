@@ -1,0 +1,78 @@
+"""Signing in and out, and the list of the admin's sites."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_limiter.errors import RateLimitExceeded
+
+from . import bp
+from .access import (
+    authenticate,
+    config_login_limit,
+    current_admin,
+    login_required,
+    my_sites,
+    safe_next,
+    sign_in,
+)
+from .ratelimit import limiter, login_key, login_limit
+
+
+def _failed(resp: Any) -> bool:
+    # Only failed attempts count against the limit.
+    return resp.status_code != 302
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@login_limit
+@limiter.limit(config_login_limit, key_func=login_key, methods=["POST"], deduct_when=_failed)
+def login() -> Any:
+    """Show the login form; sign in with e-mail and password."""
+    if request.method == "GET":
+        if current_admin() is not None:
+            return redirect(safe_next(request.args.get("next")))
+        return render_template("admin/login.html", email="", next=request.args.get("next", ""))
+    email = (request.form.get("email") or "")[:254]
+    password = (request.form.get("password") or "")[:1024]
+    admin = authenticate(email, password) if email and password else None
+    if admin is None:
+        html = render_template(
+            "admin/login.html",
+            email=email,
+            next=request.form.get("next", ""),
+            error="Unknown e-mail or wrong password.",
+        )
+        return html, 401
+    sign_in(admin)
+    return redirect(safe_next(request.form.get("next")))
+
+
+@bp.errorhandler(RateLimitExceeded)
+def _too_many(err: RateLimitExceeded) -> Any:
+    html = render_template(
+        "admin/login.html",
+        email=request.form.get("email", ""),
+        next=request.form.get("next", ""),
+        error="Too many failed attempts; wait a minute before trying again.",
+    )
+    return html, 429, {"Retry-After": "60"}
+
+
+@bp.post("/logout")
+def logout() -> Any:
+    """End the session."""
+    session.clear()
+    flash("You are signed out.")
+    return redirect(url_for("admin.login"))
+
+
+@bp.get("/")
+@login_required
+def index() -> Any:
+    """List the sites the admin may open."""
+    sites = my_sites(current_admin())  # type: ignore[arg-type]
+    if len(sites) == 1:
+        return redirect(url_for("admin.site", key=sites[0][0].key))
+    return render_template("admin/sites.html", sites=sites)

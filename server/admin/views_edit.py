@@ -1,0 +1,254 @@
+"""Editing the draft: settings and banner texts, categories, services and their cookies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from marshmallow import ValidationError
+
+from ..extensions import db
+from ..models import Site
+from ..schemas_admin import BANNER_KEYS
+from . import bp
+from .access import actor, site_view
+from .drafts import draft_doc, draft_schema, save_draft
+from .forms import blank, errors_of, flatten, lines, unflatten, words
+
+THEME = ("position", "primary", "background", "text")
+FLAGS = ("floating_button", "reload_on_withdraw", "store_user_agent")
+
+
+def _clean_texts(texts: Any) -> dict[str, Any]:
+    """Drop the empty texts a form sends for every language and key."""
+    if not isinstance(texts, dict):
+        return {}
+    out = {}
+    for lang, entries in texts.items():
+        kept = {k: v.strip() for k, v in (entries or {}).items() if str(v or "").strip()}
+        if kept:
+            out[lang] = kept
+    return out
+
+
+def _save(site: Site, doc: dict[str, Any], what: str) -> dict[str, str] | None:
+    """Save a draft document; return the field errors instead when it is invalid."""
+    try:
+        save_draft(site, doc, actor(), what)
+    except ValidationError as err:
+        db.session.rollback()
+        return errors_of(err.messages)
+    db.session.commit()
+    return None
+
+
+def _settings_values(doc: dict[str, Any]) -> dict[str, Any]:
+    values = flatten({k: doc[k] for k in ("name", "default_language", "lifetime_days")})
+    values["origins"] = "\n".join(doc["origins"])
+    values["languages"] = ", ".join(doc["languages"])
+    values.update({f"theme.{k}": v for k, v in (doc["theme"] or {}).items()})
+    values.update({k: "on" if doc[k] else "" for k in FLAGS})
+    values.update(flatten({"texts": doc["texts"]}))
+    return values
+
+
+@bp.route("/sites/<key>/settings", methods=["GET", "POST"])
+@site_view("editor")
+def settings(site: Site) -> Any:
+    """Edit the site's settings and its banner texts in each language."""
+    doc = draft_doc(site)
+    values, errors, status = _settings_values(doc), {}, 200
+    if request.method == "POST":
+        raw = unflatten(request.form)
+        new = {
+            **doc,
+            "name": raw.get("name", ""),
+            "origins": lines(raw.get("origins", "")),
+            "languages": words(raw.get("languages", "")),
+            "default_language": raw.get("default_language", ""),
+            "lifetime_days": raw.get("lifetime_days", ""),
+            "theme": {k: v for k, v in (raw.get("theme") or {}).items() if v},
+            "texts": _clean_texts(raw.get("texts")),
+            **{k: k in request.form for k in FLAGS},
+        }
+        errors = _save(site, new, "settings") or {}
+        if not errors:
+            flash("Settings saved in the draft. Publish to put them online.")
+            return redirect(url_for("admin.settings", key=site.key))
+        values, status = request.form.to_dict(), 422
+    return (
+        render_template(
+            "admin/settings.html",
+            site=site,
+            values=values,
+            errors=errors,
+            languages=doc["languages"],
+            banner_keys=BANNER_KEYS,
+        ),
+        status,
+    )
+
+
+@bp.route("/sites/<key>/categories", methods=["GET", "POST"])
+@site_view("editor")
+def categories(site: Site) -> Any:
+    """Edit the texts and the order of the categories."""
+    doc = draft_doc(site)
+    values = flatten(
+        {"categories": [{"position": i + 1, **c} for i, c in enumerate(doc["categories"])]}
+    )
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        raw = unflatten(request.form).get("categories") or []
+        if not isinstance(raw, list) or len(raw) != len(doc["categories"]):
+            abort(400)
+        cats = [
+            {**cat, "texts": _clean_texts(row.get("texts"))}
+            for cat, row in zip(doc["categories"], raw, strict=True)
+        ]
+        try:
+            draft_schema.load({**doc, "categories": cats})
+            order = [_position(row.get("position"), i) for i, row in enumerate(raw)]
+        except ValidationError as err:
+            errors = errors_of(err.messages)
+        if not errors:
+            ordered = [c for _, c in sorted(zip(order, cats, strict=True), key=lambda p: p[0])]
+            errors = _save(site, {**doc, "categories": ordered}, "categories") or {}
+        if not errors:
+            flash("Categories saved in the draft.")
+            return redirect(url_for("admin.categories", key=site.key))
+        values = request.form.to_dict()
+    return (
+        render_template("admin/categories.html", site=site, doc=doc, values=values, errors=errors),
+        422 if errors else 200,
+    )
+
+
+def _position(value: Any, index: int) -> tuple[float, int]:
+    try:
+        return float(value), index
+    except (TypeError, ValueError) as exc:
+        raise ValidationError({f"categories.{index}.position": ["A number."]}) from exc
+
+
+@bp.post("/sites/<key>/categories/add")
+@site_view("editor")
+def category_add(site: Site) -> Any:
+    """Add an empty category at the end."""
+    doc = draft_doc(site)
+    slug = (request.form.get("slug") or "").strip()
+    doc["categories"].append({"slug": slug, "texts": {}, "services": []})
+    errors = _save(site, doc, "categories")
+    if errors:
+        flash("Category not added: " + "; ".join(errors.values()), "error")
+    else:
+        flash(f"Category {slug} added to the draft.")
+    return redirect(url_for("admin.categories", key=site.key))
+
+
+@bp.post("/sites/<key>/categories/<slug>/delete")
+@site_view("editor")
+def category_delete(site: Site, slug: str) -> Any:
+    """Remove a category (and its services) from the draft; `necessary` stays."""
+    doc = draft_doc(site)
+    kept = [c for c in doc["categories"] if c["slug"] != slug]
+    if len(kept) == len(doc["categories"]):
+        abort(404)
+    errors = _save(site, {**doc, "categories": kept}, "categories")
+    flash(
+        "; ".join(errors.values()) if errors else f"Category {slug} removed from the draft.",
+        "error" if errors else "info",
+    )
+    return redirect(url_for("admin.categories", key=site.key))
+
+
+@bp.get("/sites/<key>/services")
+@site_view("editor")
+def services(site: Site) -> Any:
+    """List the services of each category."""
+    return render_template("admin/services.html", site=site, doc=draft_doc(site))
+
+
+def _find(doc: dict[str, Any], category: str, slug: str) -> tuple[int, int]:
+    for i, cat in enumerate(doc["categories"]):
+        if cat["slug"] == category:
+            for j, svc in enumerate(cat["services"]):
+                if svc["slug"] == slug:
+                    return i, j
+    abort(404)
+
+
+@bp.route("/sites/<key>/services/new", methods=["GET", "POST"])
+@bp.route("/sites/<key>/services/<category>/<slug>", methods=["GET", "POST"])
+@site_view("editor")
+def service(site: Site, category: str | None = None, slug: str | None = None) -> Any:
+    """Create or edit a service and its cookies (a cleared cookie row removes the cookie)."""
+    doc = draft_doc(site)
+    where = _find(doc, category, slug) if category and slug else None
+    if request.method == "GET":
+        current = doc["categories"][where[0]]["services"][where[1]] if where else {}
+        chosen = category or request.args.get("category", "")
+        values = {**flatten(current), "category": chosen}
+        return _service_page(site, doc, values, {}, where, 200)
+    raw = unflatten(request.form)
+    target = raw.pop("category", "")
+    raw["cookies"] = [c for c in raw.get("cookies") or [] if not blank(c)]
+    raw["texts"] = _clean_texts(raw.get("texts"))
+    for ck in raw["cookies"]:
+        ck["texts"] = _clean_texts(ck.get("texts"))
+    values = {**flatten(raw), "category": target}
+    slugs = [c["slug"] for c in doc["categories"]]
+    if target not in slugs:
+        return _service_page(site, doc, values, {"category": "Choose a category."}, where, 422)
+    if where:
+        del doc["categories"][where[0]]["services"][where[1]]
+    ci = slugs.index(target)
+    services_list = doc["categories"][ci]["services"]
+    sj = where[1] if where and where[0] == ci else len(services_list)
+    services_list.insert(sj, raw)
+    errors = _save(site, doc, "service " + str(raw.get("slug") or ""))
+    if errors:
+        prefix = f"categories.{ci}.services.{sj}."
+        mine = {k[len(prefix) :]: v for k, v in errors.items() if k.startswith(prefix)}
+        other = [v for k, v in errors.items() if not k.startswith(prefix)]
+        if other:
+            mine["_schema"] = "; ".join(other)
+        return _service_page(site, doc, values, mine, where, 422)
+    flash(f"Service {raw['slug']} saved in the draft. Publish to put it online.")
+    return redirect(url_for("admin.services", key=site.key))
+
+
+def _service_page(
+    site: Site,
+    doc: dict[str, Any],
+    values: dict[str, Any],
+    errors: dict[str, str],
+    where: tuple[int, int] | None,
+    status: int,
+) -> Any:
+    rows = 1 + max([int(k.split(".")[1]) for k in values if k.startswith("cookies.")] or [-1])
+    return (
+        render_template(
+            "admin/service.html",
+            site=site,
+            categories=[c["slug"] for c in doc["categories"]],
+            languages=doc["languages"],
+            values=values,
+            errors=errors,
+            editing=where is not None,
+            rows=rows + 2,
+        ),
+        status,
+    )
+
+
+@bp.post("/sites/<key>/services/<category>/<slug>/delete")
+@site_view("editor")
+def service_delete(site: Site, category: str, slug: str) -> Any:
+    """Remove a service from the draft."""
+    doc = draft_doc(site)
+    i, j = _find(doc, category, slug)
+    del doc["categories"][i]["services"][j]
+    errors = _save(site, doc, f"service {slug}")
+    flash("; ".join(errors.values()) if errors else f"Service {slug} removed from the draft.")
+    return redirect(url_for("admin.services", key=site.key))

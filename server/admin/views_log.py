@@ -1,0 +1,134 @@
+"""The consent log: pages, one record with its evidence, chain verification, export, charts."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+from flask import Response, abort, render_template, request, stream_with_context
+from marshmallow import ValidationError
+
+from ..consent import verify_chain
+from ..models import Site, utcnow
+from ..policy import get_snapshot, sha256_hex
+from ..schemas_admin import ExportIn, LogFilterIn, RangeIn
+from . import bp
+from .access import site_view
+from .charts import rate_bars, stacked_bars
+from .consentlog import export_lines, get_record, log_page
+from .forms import errors_of
+from .stats import ACTIONS, compute
+
+MIMETYPES = {"csv": "text/csv", "jsonl": "application/x-ndjson"}
+
+
+def _load(schema: Any) -> tuple[dict[str, Any], dict[str, str]]:
+    """Load query filters; on errors, report them and use no filter at all."""
+    try:
+        return schema.load(request.args.to_dict()), {}
+    except ValidationError as err:
+        return {}, errors_of(err.messages)
+
+
+@bp.get("/sites/<key>/consents")
+@site_view("viewer")
+def consents(site: Site) -> Any:
+    """List the consent log, newest first, filtered and paginated."""
+    f, errors = _load(LogFilterIn())
+    rows, more = log_page(site.id, f) if not errors else ([], None)
+    args = {k: v for k, v in request.args.items() if k != "before"}
+    return (
+        render_template(
+            "admin/consents.html",
+            site=site,
+            rows=rows,
+            more=more,
+            args=args,
+            errors=errors,
+            actions=ACTIONS,
+        ),
+        422 if errors else 200,
+    )
+
+
+@bp.get("/sites/<key>/consents/<int:seq>")
+@site_view("viewer")
+def record(site: Site, seq: int) -> Any:
+    """Show one record: its fields, its place in the chain and the exact snapshot shown."""
+    rec = get_record(site.id, seq)
+    if rec is None:
+        abort(404)
+    version = get_snapshot(site.id, rec.policy_version)
+    pretty = (
+        json.dumps(json.loads(version.snapshot), indent=2, ensure_ascii=False) if version else ""
+    )
+    return render_template(
+        "admin/record.html",
+        site=site,
+        rec=rec,
+        version=version,
+        pretty=pretty,
+        snapshot_ok=bool(version) and sha256_hex(version.snapshot) == rec.policy_sha256,
+    )
+
+
+@bp.post("/sites/<key>/verify")
+@site_view("viewer")
+def verify(site: Site) -> Any:
+    """Re-check the whole hash chain of the site and show each break."""
+    return render_template("admin/verify.html", site=site, result=verify_chain(site))
+
+
+@bp.get("/sites/<key>/export")
+@site_view("viewer")
+def export(site: Site) -> Response:
+    """Download the log for a date range as CSV or JSON Lines, streamed."""
+    f, errors = _load(ExportIn())
+    if errors:
+        abort(422, "; ".join(f"{k}: {v}" for k, v in errors.items()))
+    return export_response(site, f)
+
+
+def export_response(site: Site, f: dict[str, Any]) -> Response:
+    """Stream an export as a download (shared with the admin API)."""
+    fmt = f["format"]
+    stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
+    resp = Response(
+        stream_with_context(export_lines(site.id, f, fmt)),
+        mimetype=MIMETYPES[fmt],
+    )
+    resp.headers["Content-Disposition"] = f'attachment; filename="temoin-{site.key}-{stamp}.{fmt}"'
+    resp.headers["Cache-Control"] = "no-store"
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    return resp
+
+
+@bp.get("/sites/<key>/stats")
+@site_view("viewer")
+def stats(site: Site) -> Any:
+    """Chart the actions and the opt-in rates per day and per version."""
+    args = request.args.to_dict()
+    if not args.get("from") and not args.get("to"):
+        today = utcnow().date()
+        args = {"from": str(today - timedelta(days=29)), "to": str(today)}
+    try:
+        f, errors = RangeIn().load(args), {}
+    except ValidationError as err:
+        f, errors = {}, errors_of(err.messages)
+    data = compute(site.id, f) if not errors else None
+    charts = {}
+    if data:
+        charts = {
+            "days": stacked_bars("Decisions per day", [(d["date"][5:], d) for d in data["days"]]),
+            "versions": stacked_bars(
+                "Decisions per policy version", [(f"v{v['version']}", v) for v in data["versions"]]
+            ),
+            "rates": rate_bars("Opt-in rate per category", data["totals"]["opt_in"]),
+        }
+    return (
+        render_template(
+            "admin/stats.html", site=site, data=data, charts=charts, args=args, errors=errors
+        ),
+        422 if errors else 200,
+    )

@@ -1,0 +1,197 @@
+"""Owners only: visitors' rights, members, API tokens and the audit log."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from marshmallow import ValidationError, fields
+from sqlalchemy import select
+
+from ..auth import create_token
+from ..extensions import db
+from ..models import Admin, ApiToken, Membership, Site, utcnow
+from ..schemas_admin import MemberIn, TokenIn
+from . import bp
+from .access import actor, current_admin, site_view
+from .audit import list_events, record_event
+from .consentlog import erase_consent, held_on
+from .drafts import diff
+from .forms import errors_of
+
+
+def _consent_id() -> str | None:
+    try:
+        return str(fields.UUID().deserialize((request.form.get("consent_id") or "").strip()))
+    except ValidationError:
+        return None
+
+
+@bp.route("/sites/<key>/rights", methods=["GET", "POST"])
+@site_view("owner")
+def rights(site: Site) -> Any:
+    """Find what is held on a consent id, to export it or erase it."""
+    held, error, cid = None, "", ""
+    if request.method == "POST":
+        cid = _consent_id() or ""
+        if not cid:
+            error = "Not a consent id (a UUID such as 3f2b…-…)."
+        else:
+            held = held_on(site, cid)
+    status = 422 if error else 200
+    return render_template("admin/rights.html", site=site, held=held, cid=cid, error=error), status
+
+
+@bp.post("/sites/<key>/rights/export")
+@site_view("owner")
+def rights_export(site: Site) -> Response:
+    """Download everything held on one consent id as JSON."""
+    cid = _consent_id()
+    if cid is None:
+        abort(422, "Not a consent id.")
+    body = json.dumps(held_on(site, cid), ensure_ascii=False, indent=2)
+    resp = Response(body, mimetype="application/json")
+    resp.headers["Content-Disposition"] = f'attachment; filename="temoin-{site.key}-{cid}.json"'
+    return resp
+
+
+@bp.post("/sites/<key>/rights/erase")
+@site_view("owner")
+def rights_erase(site: Site) -> Any:
+    """Erase the contents of every record of one consent id (the chain stays verifiable)."""
+    cid = _consent_id()
+    if cid is None or request.form.get("confirm") != "erase":
+        abort(422, "Give a consent id and tick the confirmation.")
+    count = erase_consent(site, cid, actor())
+    db.session.commit()
+    flash(f"{count} record(s) erased; their hashes stay in the chain, marked as erased.")
+    return redirect(url_for("admin.rights", key=site.key))
+
+
+@bp.route("/sites/<key>/members", methods=["GET", "POST"])
+@site_view("owner")
+def members(site: Site) -> Any:
+    """List members and tokens; add a member or change a role."""
+    errors: dict[str, str] = {}
+    values = request.form.to_dict()
+    if request.method == "POST":
+        try:
+            data = MemberIn().load({k: values.get(k, "") for k in ("email", "role")})
+        except ValidationError as err:
+            errors = errors_of(err.messages)
+        else:
+            admin = db.session.scalar(select(Admin).where(Admin.email == data["email"]))
+            if admin is None:
+                errors = {"email": "No admin has this e-mail (create it with temoin create-admin)."}
+            else:
+                _set_role(site, admin, data["role"])
+                db.session.commit()
+                flash(f"{admin.email} is now {data['role']} of {site.key}.")
+                return redirect(url_for("admin.members", key=site.key))
+    return _members_page(site, values, errors, 422 if errors else 200)
+
+
+def _members_page(
+    site: Site,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    status: int,
+    new_token: str | None = None,
+) -> Any:
+    rows = db.session.execute(
+        select(Admin, Membership.role)
+        .join(Membership, Membership.admin_id == Admin.id)
+        .where(Membership.site_id == site.id)
+        .order_by(Admin.email)
+    ).all()
+    tokens = db.session.scalars(
+        select(ApiToken).where(ApiToken.site_id == site.id).order_by(ApiToken.id.desc())
+    ).all()
+    return (
+        render_template(
+            "admin/members.html",
+            site=site,
+            members=rows,
+            tokens=tokens,
+            values=values,
+            errors=errors,
+            new_token=new_token,
+        ),
+        status,
+    )
+
+
+def _set_role(site: Site, admin: Admin, role: str | None) -> None:
+    member = db.session.scalar(
+        select(Membership).where(Membership.admin_id == admin.id, Membership.site_id == site.id)
+    )
+    before = member.role if member else None
+    if role is None:
+        if member:
+            db.session.delete(member)
+    elif member is None:
+        db.session.add(Membership(admin_id=admin.id, site_id=site.id, role=role))
+    else:
+        member.role = role
+    record_event(site.id, actor(), "set role", admin.email, {"role": before}, {"role": role})
+
+
+@bp.post("/sites/<key>/members/<int:admin_id>/remove")
+@site_view("owner")
+def member_remove(site: Site, admin_id: int) -> Any:
+    """Remove a member from the site (an owner cannot remove themself)."""
+    admin = db.session.get(Admin, admin_id) or abort(404)
+    if admin.id == current_admin().id:  # type: ignore[union-attr]
+        flash("You cannot remove yourself.", "error")
+    else:
+        _set_role(site, admin, None)
+        db.session.commit()
+        flash(f"{admin.email} removed.")
+    return redirect(url_for("admin.members", key=site.key))
+
+
+@bp.post("/sites/<key>/tokens")
+@site_view("owner")
+def token_create(site: Site) -> Any:
+    """Create an API token; its value is shown once and only its hash is stored."""
+    values = request.form.to_dict()
+    try:
+        data = TokenIn().load({k: values.get(k, "") for k in ("role", "label")})
+    except ValidationError as err:
+        return _members_page(site, values, errors_of(err.messages), 422)
+    row, plain = create_token(site, data["role"], data["label"])
+    db.session.flush()
+    record_event(
+        site.id, actor(), "create token", row.prefix, None, {"role": row.role, "label": row.label}
+    )
+    db.session.commit()
+    return _members_page(site, {}, {}, 201, new_token=plain)
+
+
+@bp.post("/sites/<key>/tokens/<int:token_id>/revoke")
+@site_view("owner")
+def token_revoke(site: Site, token_id: int) -> Any:
+    """Revoke an API token at once."""
+    row = db.session.get(ApiToken, token_id)
+    if row is None or row.site_id != site.id:
+        abort(404)
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+        record_event(
+            site.id, actor(), "revoke token", row.prefix, {"revoked": False}, {"revoked": True}
+        )
+        db.session.commit()
+        flash(f"Token {row.prefix}… revoked.")
+    return redirect(url_for("admin.members", key=site.key))
+
+
+@bp.get("/sites/<key>/audit")
+@site_view("owner")
+def audit(site: Site) -> Any:
+    """Show the audit log: who changed what, when, before and after."""
+    before = request.args.get("before", type=int)
+    events = list_events(site.id, before)
+    shown = [(e, diff(e.before or {}, e.after or {})) for e in events]
+    more = events[-1].id if len(events) == 50 else None
+    return render_template("admin/audit.html", site=site, events=shown, more=more)

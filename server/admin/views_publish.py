@@ -1,0 +1,174 @@
+"""The site overview, publishing, version history with diffs, and the draft preview."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from typing import Any
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import func, select
+
+from .. import policy, widget
+from ..errors import ApiError
+from ..extensions import db
+from ..models import ConsentRecord, PolicyVersion, Site, utcnow
+from ..schemas_admin import PublishIn
+from . import bp
+from .access import actor, site_view
+from .drafts import diff, latest_version, pending_changes, publish_draft
+
+
+@bp.get("/sites/<key>/")
+@site_view("viewer")
+def site(site: Site) -> Any:
+    """Show the site's state: published version, unpublished changes, log size."""
+    latest = latest_version(site)
+    records = db.session.scalar(
+        select(func.count()).select_from(ConsentRecord).where(ConsentRecord.site_id == site.id)
+    )
+    return render_template(
+        "admin/site.html",
+        site=site,
+        latest=latest,
+        changes=pending_changes(site),
+        records=records,
+    )
+
+
+@bp.post("/sites/<key>/publish")
+@site_view("editor")
+def publish(site: Site) -> Any:
+    """Publish the draft as the next version, optionally asking visitors again."""
+    data = PublishIn().load({"reconsent": "reconsent" in request.form})
+    try:
+        version = publish_draft(site, data["reconsent"], actor())
+    except ApiError as err:
+        flash(err.message, "error")
+        return redirect(url_for("admin.site", key=site.key))
+    db.session.commit()
+    again = " Visitors will be asked to choose again." if version.reconsent else ""
+    flash(f"Version {version.version} published (sha256 {version.sha256[:12]}…).{again}")
+    return redirect(url_for("admin.site", key=site.key))
+
+
+@bp.get("/sites/<key>/versions")
+@site_view("viewer")
+def versions(site: Site) -> Any:
+    """List the published versions: who published what, when, and with which option."""
+    rows = db.session.scalars(
+        select(PolicyVersion)
+        .where(PolicyVersion.site_id == site.id)
+        .order_by(PolicyVersion.version.desc())
+    ).all()
+    return render_template("admin/versions.html", site=site, versions=rows)
+
+
+def _version_or_404(site: Site, number: int) -> PolicyVersion:
+    row = policy.get_snapshot(site.id, number)
+    if row is None:
+        abort(404)
+    return row
+
+
+@bp.get("/sites/<key>/versions/<int:number>")
+@site_view("viewer")
+def version(site: Site, number: int) -> Any:
+    """Show the exact snapshot of one version and check its sha256."""
+    row = _version_or_404(site, number)
+    return render_template(
+        "admin/version.html",
+        site=site,
+        version=row,
+        pretty=json.dumps(json.loads(row.snapshot), indent=2, ensure_ascii=False),
+        intact=policy.sha256_hex(row.snapshot) == row.sha256,
+    )
+
+
+@bp.get("/sites/<key>/diff")
+@site_view("viewer")
+def version_diff(site: Site) -> Any:
+    """Show what changed between two versions (`a`, `b`; `b` may be `draft`)."""
+    latest = latest_version(site)
+    if latest is None:
+        abort(404)
+    b_arg = request.args.get("b", str(latest.version))
+    try:
+        a_num = int(request.args.get("a", max(latest.version - 1, 1)))
+        b_num = None if b_arg == "draft" else int(b_arg)
+    except ValueError:
+        abort(404)
+    a_doc = json.loads(_version_or_404(site, a_num).snapshot)
+    if b_num is None:
+        b_doc = json.loads(policy.canonical_json(policy.build_snapshot(site)))
+    else:
+        b_doc = json.loads(_version_or_404(site, b_num).snapshot)
+    numbers = db.session.scalars(
+        select(PolicyVersion.version)
+        .where(PolicyVersion.site_id == site.id)
+        .order_by(PolicyVersion.version)
+    ).all()
+    return render_template(
+        "admin/diff.html",
+        site=site,
+        a=a_num,
+        b=b_arg,
+        numbers=numbers,
+        changes=diff(a_doc, b_doc),
+    )
+
+
+@bp.get("/sites/<key>/preview")
+@site_view("editor")
+def preview(site: Site) -> Any:
+    """Show the real widget rendering the draft, one frame per language."""
+    return render_template("admin/preview.html", site=site, languages=site.languages)
+
+
+@bp.get("/sites/<key>/preview/<lang>")
+@site_view("editor")
+def preview_page(site: Site, lang: str) -> Response:
+    """Serve a blank page where the widget runs on the draft in one language."""
+    if lang not in site.languages:
+        abort(404)
+    nonce = secrets.token_urlsafe(16)
+    html = render_template("admin/preview_page.html", site=site, lang=lang, nonce=nonce)
+    resp = Response(html, mimetype="text/html")
+    resp.headers["Content-Security-Policy"] = (
+        f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; "
+        f"style-src 'self' 'nonce-{nonce}'; img-src 'self' data:; frame-src 'none'; "
+        "frame-ancestors 'self'; form-action 'none'; base-uri 'none'; object-src 'none'"
+    )
+    resp.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return resp
+
+
+def draft_config(site: Site) -> dict[str, Any]:
+    """Return the draft as the widget's configuration, numbered as the next version."""
+    latest = latest_version(site)
+    document = policy.build_snapshot(site)
+    number = (latest.version if latest else 0) + 1
+    document.update(
+        version=number,
+        sha256=policy.sha256_hex(policy.canonical_json(document)),
+        published_at=policy.iso(utcnow()).split(".")[0] + "Z",
+        reconsent_version=number,
+        preview=True,
+    )
+    return document
+
+
+@bp.get("/sites/<key>/preview/<lang>/widget.js")
+@site_view("editor")
+def preview_js(site: Site, lang: str) -> Response:
+    """Serve the widget bundle booted with the draft (the same mechanism as /w/KEY.js)."""
+    if lang not in site.languages:
+        abort(404)
+    try:
+        code, _ = widget.bundle()
+    except FileNotFoundError:
+        body = "console.warn('Témoin: the widget bundle is not built (widget/dist/temoin.js).');"
+        return Response(body, status=503, mimetype="application/javascript")
+    config = json.dumps(draft_config(site), ensure_ascii=False, separators=(",", ":"))
+    body = code + b"\n" + widget.boot_call(config).encode("utf-8")
+    return Response(body, mimetype="application/javascript; charset=utf-8")

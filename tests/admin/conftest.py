@@ -1,0 +1,82 @@
+"""Admin test helpers: accounts with roles, signing in, CSRF tokens from the rendered pages."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from server.admins import upsert_admin
+from server.auth import create_token
+from server.extensions import db
+from server.models import AuditEvent, Site
+from tests.factories import make_site
+
+PASSWORD = "correct horse battery"
+TOKEN_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf(client: FlaskClient, page: str = "/admin/login") -> str:
+    """Return a CSRF token of the client's session, read from a rendered form."""
+    html = client.get(page, follow_redirects=True).get_data(as_text=True)
+    match = TOKEN_RE.search(html)
+    assert match, f"no CSRF token on {page}"
+    return match.group(1)
+
+
+def login(client: FlaskClient, email: str, password: str = PASSWORD) -> Any:
+    """Sign in through the login form."""
+    token = csrf(client)
+    return client.post(
+        "/admin/login", data={"email": email, "password": password, "csrf_token": token}
+    )
+
+
+def post(client: FlaskClient, url: str, data: dict[str, Any] | None = None, **kw: Any) -> Any:
+    """POST a form with a valid CSRF token, as the browser would."""
+    body = {**(data or {}), "csrf_token": csrf(client, "/admin/")}
+    return client.post(url, data=body, **kw)
+
+
+def audit_count() -> int:
+    """Count audit events."""
+    return db.session.query(AuditEvent).count()
+
+
+@pytest.fixture
+def shop(app: Any) -> Site:
+    """A published five-category site `shop` with an owner, an editor and a viewer."""
+    site = make_site("shop")
+    upsert_admin("owner@shop.test", PASSWORD, {"shop": "owner"})
+    upsert_admin("editor@shop.test", PASSWORD, {"shop": "editor"})
+    upsert_admin("viewer@shop.test", PASSWORD, {"shop": "viewer"})
+    other = make_site("other", origins=["https://other.test"])
+    upsert_admin("owner@other.test", PASSWORD, {other.key: "owner"})
+    db.session.commit()
+    return site
+
+
+@pytest.fixture
+def as_role(client: FlaskClient, shop: Site) -> Any:
+    """Sign the client in with a role on `shop`."""
+
+    def _as(role: str) -> FlaskClient:
+        resp = login(client, f"{role}@shop.test")
+        assert resp.status_code == 302
+        return client
+
+    return _as
+
+
+@pytest.fixture
+def tokens(shop: Site) -> dict[str, str]:
+    """One API token per role on `shop`, and an owner token of `other`."""
+    out = {}
+    for role in ("viewer", "recorder", "editor", "owner"):
+        _, out[role] = create_token(shop, role, f"{role} token")
+    other = db.session.query(Site).filter_by(key="other").one()
+    _, out["other"] = create_token(other, "owner", "other site")
+    db.session.commit()
+    return out
