@@ -42,7 +42,7 @@ PUBLIC_PATHS: dict[str, dict[str, Any]] = {
                     "name": "version",
                     "in": "path",
                     "required": True,
-                    "schema": {"type": "integer", "minimum": 0},
+                    "schema": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1},
                 },
             ],
             "responses": {

@@ -16,6 +16,10 @@ from .extensions import db
 from .models import PolicyVersion, Site, utcnow
 
 
+# Version numbers are stored in a 32-bit integer column.
+MAX_VERSION = 2**31 - 1
+
+
 def canonical_json(obj: Any) -> str:
     """Serialise obj the one way hashes are computed over: sorted keys, no spaces, UTF-8."""
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -240,6 +244,8 @@ def get_version(pub: Published, number: int) -> VersionInfo | None:
 
 def get_snapshot(site_id: int, number: int) -> PolicyVersion | None:
     """Return a published version row of a site."""
+    if not 0 < number <= MAX_VERSION:
+        return None  # out of the column's range: asking PostgreSQL would fail, not miss
     return db.session.scalar(
         select(PolicyVersion).where(
             PolicyVersion.site_id == site_id, PolicyVersion.version == number
