@@ -19,6 +19,8 @@ from marshmallow import (
     validates_schema,
 )
 
+from .schemas import StrictBool
+
 ORIGIN = re.compile(r"^https?://[a-z0-9.-]+(:\d{1,5})?$")
 MAX_LIFETIME_DAYS = 395
 # Known tracking cookies that can never be "strictly necessary" (CNIL; COMPLIANCE.md rule 9).
@@ -197,9 +199,9 @@ class DraftSchema(Strict):
         ),
     )
     theme = fields.Nested(ThemeSchema, load_default=dict)
-    floating_button = fields.Boolean(load_default=True)
-    reload_on_withdraw = fields.Boolean(load_default=False)
-    store_user_agent = fields.Boolean(load_default=True)
+    floating_button = StrictBool(load_default=True)
+    reload_on_withdraw = StrictBool(load_default=False)
+    store_user_agent = StrictBool(load_default=True)
     texts = _texts(*BANNER_KEYS)
     categories = fields.List(fields.Nested(CategorySchema), required=True)
 
@@ -263,7 +265,7 @@ def tracker_message(name: str) -> str:
 class PublishIn(Strict):
     """Publishing the draft: whether visitors must choose again."""
 
-    reconsent = fields.Boolean(load_default=False)
+    reconsent = StrictBool(load_default=False)
 
 
 class PublishOut(Schema):

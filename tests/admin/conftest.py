@@ -46,16 +46,21 @@ def audit_count() -> int:
 
 
 @pytest.fixture
-def shop(app: Any) -> Site:
-    """A published five-category site `shop` with an owner, an editor and a viewer."""
-    site = make_site("shop")
+def sites(app: Any) -> Site:
+    """Two published five-category sites, `shop` and `other`; returns `shop`."""
+    make_site("other", origins=["https://other.test"])
+    return make_site("shop")
+
+
+@pytest.fixture
+def shop(sites: Site) -> Site:
+    """The site `shop`, with an owner, an editor and a viewer; `other` has its own owner."""
     upsert_admin("owner@shop.test", PASSWORD, {"shop": "owner"})
     upsert_admin("editor@shop.test", PASSWORD, {"shop": "editor"})
     upsert_admin("viewer@shop.test", PASSWORD, {"shop": "viewer"})
-    other = make_site("other", origins=["https://other.test"])
-    upsert_admin("owner@other.test", PASSWORD, {other.key: "owner"})
+    upsert_admin("owner@other.test", PASSWORD, {"other": "owner"})
     db.session.commit()
-    return site
+    return sites
 
 
 @pytest.fixture
@@ -71,11 +76,11 @@ def as_role(client: FlaskClient, shop: Site) -> Any:
 
 
 @pytest.fixture
-def tokens(shop: Site) -> dict[str, str]:
+def tokens(sites: Site) -> dict[str, str]:
     """One API token per role on `shop`, and an owner token of `other`."""
     out = {}
     for role in ("viewer", "recorder", "editor", "owner"):
-        _, out[role] = create_token(shop, role, f"{role} token")
+        _, out[role] = create_token(sites, role, f"{role} token")
     other = db.session.query(Site).filter_by(key="other").one()
     _, out["other"] = create_token(other, "owner", "other site")
     db.session.commit()
