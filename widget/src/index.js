@@ -137,6 +137,7 @@ if (!w.Temoin) {
 
   function onReady() {
     mount()
+    ui.pad()
     gate.scan()
     ready = true
     emit('ready')

@@ -3,6 +3,7 @@ import { lifetimeText } from '../core/i18n.js'
 import { normalize, optional } from '../core/state.js'
 import { applyTheme, focusables, h } from './dom.js'
 
+const w = window
 const catName = (t, cat) => t('name', cat.texts) || cat.slug
 
 /** Build the widget UI for a booted controller `ctx` and return its handles. */
@@ -15,6 +16,7 @@ export function createUI(ctx) {
   let dialog = null
   let floating = null
   let opener = null
+  let spacer = null
   const frames = new WeakMap()
 
   const button = (action, key, cls) =>
@@ -44,11 +46,23 @@ export function createUI(ctx) {
       ),
     )
     host.prepend(banner)
+    if (theme.position !== 'top' && w.ResizeObserver) new ResizeObserver(pad).observe(banner)
+  }
+
+  // A bottom banner must not hide the end of the page: once the page is parsed, a spacer
+  // as tall as the banner at the end of <body> lets every link scroll above it (no shift).
+  function pad() {
+    if (document.readyState === 'loading') return
+    if (!banner || theme.position === 'top') return spacer && spacer.remove()
+    if (!spacer) spacer = h('div', { 'aria-hidden': 'true', class: 'temoin-pad' })
+    if (!spacer.isConnected) document.body.append(spacer)
+    spacer.style.height = banner.offsetHeight + 'px'
   }
 
   function hideBanner() {
     if (banner) banner.remove()
     banner = null
+    pad()
   }
 
   function showFloating() {
@@ -257,6 +271,7 @@ export function createUI(ctx) {
     showFloating,
     openPrefs,
     closePrefs: () => closePrefs(),
+    pad,
     frame,
   }
 }
