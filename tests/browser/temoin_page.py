@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 from urllib.parse import unquote
 
@@ -58,3 +59,11 @@ def open_preferences(page: Any) -> Any:
 def demo_tags_ran(page: Any) -> list[str]:
     """The services whose fake tags have run in this page."""
     return page.evaluate("window.__temoinDemo || []")
+
+
+def wait_until(page: Any, expression: str, timeout: float = 10.0) -> None:
+    """Poll a page expression until truthy (works under a CSP without 'unsafe-eval')."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
+        page.wait_for_timeout(50)
