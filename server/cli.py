@@ -182,3 +182,6 @@ def register_commands(app: Flask) -> None:
         demo_cmd,
     ):
         app.cli.add_command(command)
+    from .cli_admin import register
+
+    register(app)
