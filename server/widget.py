@@ -56,8 +56,9 @@ def boot_call(config_json: str) -> str:
 def body_for(pub: policy.Published) -> Body:
     """Return the precomputed response for a site's current published version."""
     code, code_hash = bundle()
-    reconsent = str(pub.document.get("reconsent_version", ""))
-    key = (pub.key, str(pub.version), pub.sha256, reconsent, code_hash)
+    doc = pub.document
+    extra = (str(doc.get("reconsent_version", "")), str(doc.get("published_at", "")))
+    key = (pub.key, str(pub.version), pub.sha256, *extra, code_hash)
     cached = _bodies.get(pub.key)
     if cached is not None and cached.key == key:
         return cached

@@ -1,5 +1,5 @@
 // Built-in texts, used when the site's configuration leaves a key out (same order as KEYS).
-const KEYS = 'title description purposes withdraw accept_all reject_all customize save services_link preferences_title close always_on services privacy lifetime session days months blocked allow floating'.split(' ')
+const KEYS = 'title purposes withdraw accept_all reject_all customize save services_link preferences_title close always_on services privacy lifetime session days blocked allow floating'.split(' ')
 const zip = (values) => {
   const out = {}
   KEYS.forEach((k, i) => (out[k] = values[i]))
@@ -8,7 +8,6 @@ const zip = (values) => {
 export const BUILTIN = {
   fr: zip([
     'Vos choix sur les cookies',
-    'Avec votre accord, nous et nos partenaires utilisons des cookies.',
     'Finalités :',
     'Vous pouvez retirer votre consentement à tout moment.',
     'Tout accepter',
@@ -24,14 +23,12 @@ export const BUILTIN = {
     'Durée',
     'session',
     'jours',
-    'mois',
     '{name} est bloqué (cookies « {category} »).',
     'Autoriser {name}',
     'Cookies',
   ]),
   en: zip([
     'Your cookie choices',
-    'With your consent, we and our partners use cookies.',
     'Purposes:',
     'You can withdraw your consent at any time.',
     'Accept all',
@@ -47,7 +44,6 @@ export const BUILTIN = {
     'Lifetime',
     'session',
     'days',
-    'months',
     '{name} is blocked (“{category}” cookies).',
     'Allow {name}',
     'Cookies',
@@ -80,9 +76,7 @@ export function translator(cfg, lang) {
   }
 }
 
-/** Say how long a cookie lives, in the shown language (0 days = session cookie). */
+/** Say how long a cookie lives (0 days = a session cookie). */
 export function lifetimeText(t, days) {
-  if (!days) return t('session')
-  if (days < 31) return days + ' ' + t('days')
-  return Math.round(days / 30.4) + ' ' + t('months')
+  return days ? days + ' ' + t('days') : t('session')
 }

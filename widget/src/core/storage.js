@@ -1,21 +1,19 @@
 // First-party cookies: read and write the `temoin` cookie, delete a withdrawn category's cookies.
 import { COOKIE, parseChoice, serializeChoice } from './state.js'
 
-/** Names of the cookies the page can see. */
-export function cookieNames(doc) {
-  return doc.cookie
-    .split(';')
-    .map((p) => p.split('=')[0].trim())
-    .filter(Boolean)
+/** The cookies the page can see, by name. */
+export function cookieJar(doc) {
+  const jar = {}
+  for (const part of doc.cookie.split(';')) {
+    const i = part.indexOf('=')
+    if (i > 0) jar[part.slice(0, i).trim()] = part.slice(i + 1).trim()
+  }
+  return jar
 }
 
 /** Read the stored choice from the `temoin` cookie. */
 export function readChoice(doc) {
-  for (const part of doc.cookie.split(';')) {
-    const i = part.indexOf('=')
-    if (part.slice(0, i).trim() === COOKIE) return parseChoice(part.slice(i + 1).trim())
-  }
-  return null
+  return parseChoice(cookieJar(doc)[COOKIE])
 }
 
 /** Write the `temoin` cookie: path=/, SameSite=Lax, Secure on https, Max-Age in days. */
@@ -58,7 +56,7 @@ export function pathsFor(pathname) {
  * Returns the names deleted.
  */
 export function deleteCookies(doc, loc, declared, keep) {
-  const present = cookieNames(doc)
+  const present = Object.keys(cookieJar(doc))
   const kept = (keep || []).map((k) => namePattern(k.name))
   const gone = []
   for (const d of declared) {

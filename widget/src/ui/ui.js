@@ -28,9 +28,7 @@ export function createUI(ctx) {
     banner = h(
       'section',
       { class: 'tm-banner tm-' + (theme.position === 'top' ? 'top' : 'bottom'), 'aria-labelledby': 'tm-bt' },
-      h(
-        'div',
-        { class: 'tm-in' },
+      [
         h('h2', { id: 'tm-bt' }, t('title')),
         h('p', null, t('description')),
         h('p', null, t('purposes') + ' ' + names.join(', ') + '.'),
@@ -43,7 +41,7 @@ export function createUI(ctx) {
           button('reject-all', 'reject_all'),
           button('customize', 'customize', 'tm-sec'),
         ),
-      ),
+      ],
     )
     host.prepend(banner)
     if (theme.position !== 'top' && w.ResizeObserver) new ResizeObserver(pad).observe(banner)
@@ -83,7 +81,7 @@ export function createUI(ctx) {
   function serviceBlock(cat, svc, on) {
     const id = 'tm-s-' + svc.slug
     const url = /^https?:\/\//i.test(svc.privacy_url || '') ? svc.privacy_url : null
-    const label = [svc.name || svc.slug, svc.provider && svc.provider !== svc.name ? ' (' + svc.provider + ')' : '']
+    const label = svc.name || svc.slug
     return h(
       'div',
       { class: 'tm-svc' },
