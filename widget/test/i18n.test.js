@@ -35,4 +35,5 @@ test('cookie lifetimes read as session or days', () => {
   assert.equal(lifetimeText(t, 0), 'session')
   assert.equal(lifetimeText(t, 7), '7 jours')
   assert.equal(lifetimeText(t, 395), '395 jours')
+  assert.equal(lifetimeText(t, 1), '1 jour')
 })

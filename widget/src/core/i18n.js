@@ -1,5 +1,5 @@
 // Built-in texts, used when the site's configuration leaves a key out (same order as KEYS).
-const KEYS = 'title purposes withdraw accept_all reject_all customize save services_link preferences_title close always_on services privacy lifetime session days blocked allow floating'.split(' ')
+const KEYS = 'title purposes withdraw accept_all reject_all customize save services_link preferences_title close always_on services privacy lifetime session days day blocked allow floating'.split(' ')
 const zip = (values) => {
   const out = {}
   KEYS.forEach((k, i) => (out[k] = values[i]))
@@ -23,6 +23,7 @@ export const BUILTIN = {
     'Durée',
     'session',
     'jours',
+    'jour',
     '{name} est bloqué (cookies « {category} »).',
     'Autoriser {name}',
     'Cookies',
@@ -44,6 +45,7 @@ export const BUILTIN = {
     'Lifetime',
     'session',
     'days',
+    'day',
     '{name} is blocked (“{category}” cookies).',
     'Allow {name}',
     'Cookies',
@@ -78,5 +80,5 @@ export function translator(cfg, lang) {
 
 /** Say how long a cookie lives (0 days = a session cookie). */
 export function lifetimeText(t, days) {
-  return days ? days + ' ' + t('days') : t('session')
+  return days ? days + ' ' + t(days > 1 ? 'days' : 'day') : t('session')
 }
