@@ -144,8 +144,8 @@ def record(key: str) -> Response:
     consent_id = str(data.pop("consent_id") or uuid.uuid4())
     data["consent_id"] = consent_id
     rec = consent.record_consent(pub, data, consent_id, request.headers.get("User-Agent"))
+    db.session.commit()  # before shaping the answer: the site's chain lock is held until here
     body = consent_out.dump(rec)
-    db.session.commit()
     resp = jsonify(body)
     resp.status_code = 201
     return _with_cors(resp, origin)

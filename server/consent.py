@@ -7,15 +7,28 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from .errors import ApiError
 from .extensions import db
 from .models import ChainHead, ConsentRecord, Site, utcnow
-from .policy import Published, canonical_json, get_version, iso, sha256_hex
+from .policy import Published, VersionInfo, canonical_json, get_version, iso, sha256_hex
 
 ADVERTISING = "advertising"
 GENESIS = "0" * 64
+
+
+_HEADS = ChainHead.__table__
+_TAKE_HEAD = (
+    update(_HEADS)
+    .where(_HEADS.c.site_id == bindparam("site"))
+    .values(seq=_HEADS.c.seq + 1)
+    .returning(_HEADS.c.seq, _HEADS.c.hash)
+)
+_SET_HEAD = (
+    update(_HEADS).where(_HEADS.c.site_id == bindparam("site")).values(hash=bindparam("new_hash"))
+)
+_INSERT = insert(ConsentRecord.__table__)
 
 
 def canonical_record(rec: ConsentRecord, site_key: str) -> dict[str, Any]:
@@ -111,6 +124,30 @@ def _check_withdraw(pub: Published, data: dict[str, Any]) -> None:
         )
 
 
+def _fields(
+    pub: Published, info: VersionInfo, data: dict[str, Any], consent_id: str, ua: str | None
+) -> dict[str, Any]:
+    """Return the columns of a new record, all but its place in the chain."""
+    now = utcnow()
+    return {
+        "site_id": pub.site_id,
+        "consent_id": consent_id,
+        "policy_version": info.version,
+        "policy_sha256": info.sha256,
+        "choices": data["choices"],
+        "services": data.get("services") or None,
+        "action": data["action"],
+        "source": data["source"],
+        "language": data["language"],
+        "page": page_path(data.get("page")),
+        "gpc": data["gpc"],
+        "user_agent": (ua or "")[:512] or None if pub.store_user_agent else None,
+        "recorded_at": now,
+        "expires_at": now + timedelta(days=pub.lifetime_days),
+        "erased_at": None,
+    }
+
+
 def record_consent(
     pub: Published, data: dict[str, Any], consent_id: str, user_agent: str | None
 ) -> ConsentRecord:
@@ -120,40 +157,21 @@ def record_consent(
         _check_withdraw(pub, data)
     info = get_version(pub, data["policy_version"])
     assert info is not None
+    conn = db.session.connection()
     # Taking the head row first serialises writers of one site (row lock on PostgreSQL,
-    # the database write lock on SQLite), so the chain can never fork.
-    head = db.session.execute(
-        update(ChainHead)
-        .where(ChainHead.site_id == pub.site_id)
-        .values(seq=ChainHead.seq + 1)
-        .returning(ChainHead.seq, ChainHead.hash)
-    ).one()
-    now = utcnow()
-    rec = ConsentRecord(
-        site_id=pub.site_id,
-        seq=head.seq,
-        consent_id=consent_id,
-        policy_version=info.version,
-        policy_sha256=info.sha256,
-        choices=data["choices"],
-        services=data.get("services") or None,
-        action=data["action"],
-        source=data["source"],
-        language=data["language"],
-        page=page_path(data.get("page")),
-        gpc=data["gpc"],
-        user_agent=(user_agent or "")[:512] or None if pub.store_user_agent else None,
-        recorded_at=now,
-        expires_at=now + timedelta(days=pub.lifetime_days),
-    )
-    prev = head.hash or GENESIS
+    # the database write lock on SQLite), so the chain can never fork. Prepared Core
+    # statements keep the time every other writer waits for that lock short.
+    head = conn.execute(_TAKE_HEAD, {"site": pub.site_id}).one()
+    fields = _fields(pub, info, data, consent_id, user_agent)
+    fields["seq"] = head.seq
+    # A transient record: written with one INSERT, and returned to shape the answer.
+    rec = ConsentRecord(**fields)
+    rec.prev_hash = head.hash or GENESIS
     rec.digest = digest_of(rec, pub.key)
-    rec.prev_hash = prev
-    rec.hash = link_hash(prev, rec.digest)
-    db.session.add(rec)
-    db.session.execute(
-        update(ChainHead).where(ChainHead.site_id == pub.site_id).values(hash=rec.hash)
-    )
+    rec.hash = link_hash(rec.prev_hash, rec.digest)
+    fields.update(prev_hash=rec.prev_hash, digest=rec.digest, hash=rec.hash)
+    conn.execute(_INSERT, fields)
+    conn.execute(_SET_HEAD, {"site": pub.site_id, "new_hash": rec.hash})
     return rec
 
 

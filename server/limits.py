@@ -82,6 +82,30 @@ def storage_settings(app: Flask) -> None:
         options.setdefault("socket_connect_timeout", 0.5)
 
 
+def _app_wide_limits() -> bool:
+    manager = limiter.limit_manager
+    return bool(manager._application_limits or manager._default_limits or manager._blueprint_limits)
+
+
+def _only_when_needed(app: Flask) -> None:
+    """Run Flask-Limiter's per-request pass only while app-wide limits exist.
+
+    Témoin's limits decorate views, which check them themselves; the app-wide pass would
+    look for default, application or blueprint limits on every request (the widget's too)
+    and find none, at a cost comparable to serving a 304.
+    """
+    hooks = app.before_request_funcs.setdefault(None, [])
+    check = limiter._check_request_limit
+    if check not in hooks:
+        return
+
+    def check_app_wide_limits() -> None:
+        if _app_wide_limits():
+            check()
+
+    hooks[hooks.index(check)] = check_app_wide_limits
+
+
 def init_app(app: Flask) -> None:
     """Trust the configured proxies, then bind the limiter to the app."""
     proxies = int(app.config.get("PROXY_FIX") or 0)
@@ -90,4 +114,5 @@ def init_app(app: Flask) -> None:
     storage_settings(app)
     limiter.init_app(app)
     if app.config["RATELIMIT_ENABLED"]:
+        _only_when_needed(app)
         app.after_request(_retry_after)
