@@ -26,7 +26,7 @@ await build({
   outfile: out,
   plugins: [minifyCss],
   // Internal method names only (never config keys, DOM or public API names).
-  mangleProps: /^(showBanner|hideBanner|showFloating|openPrefs|closePrefs|pad|allowFrame|decide|choice|scan|host|frame)$/,
+  mangleProps: /^(showBanner|showFloating|openPrefs|decided|pad|allowFrame|decide|choice|scan|host|frame)$/,
   logLevel: 'warning',
 })
 

@@ -28,21 +28,13 @@ const d = document
 if (!w.Temoin) {
   const me = d.currentScript || {}
   const nonce = me.nonce || ''
-  let apiBase = location.origin
-  try {
-    apiBase = new URL(me.src).origin
-  } catch (e) {
-    // Inline copy of the bundle: records go to this page's origin.
-  }
+  // Records go to the origin the script came from (this page's for an inline copy).
+  const apiBase = me.src ? new URL(me.src).origin : location.origin
   // Consent Mode v2 default: the very first dataLayer entry, before any tag can run.
   cmDefault(w)
 
   const gpc = navigator.globalPrivacyControl === true
-  const store = {
-    getItem: (k) => w.localStorage.getItem(k),
-    setItem: (k, v) => w.localStorage.setItem(k, v),
-    removeItem: (k) => w.localStorage.removeItem(k),
-  }
+  const store = () => w.localStorage
   const post = (url, opts) => w.fetch(url, opts)
   let logged = false
   const log = (msg, err) => {
@@ -72,11 +64,6 @@ if (!w.Temoin) {
   const required = (slug) => (cfg.categories || []).some((c) => c.required && c.slug === slug)
   const allowed = (cat, svc) => required(cat) || allows(current, cat, svc)
   const recordUrl = () => apiBase + '/api/v1/sites/' + encodeURIComponent(cfg.site) + '/consents'
-
-  const copy = () => {
-    const base = current || allChoices(cfg, false, gpc)
-    return { c: Object.assign({}, base.c), s: Object.assign({}, base.s) }
-  }
 
   // Set a category (and all its services) or a single service.
   function set(choice, slug, on) {
@@ -110,21 +97,19 @@ if (!w.Temoin) {
     writeChoice(d, location, next, lifetime(cfg))
     cmUpdate(w, next.c)
     cleanup(next)
-    if (ui) {
-      ui.hideBanner()
-      ui.showFloating()
-      ui.closePrefs()
-    }
+    if (ui) ui.decided()
     gate.scan()
     send(post, store, recordUrl(), recordBody(cfg, next, action, source, lang, location.pathname), log)
     emit('change')
     if (cfg.reload_on_withdraw && gone.c.length + gone.s.length) location.reload()
   }
 
-  function allowFrame(cat, svc) {
-    const choice = copy()
-    set(choice, svc || cat, 1)
-    decide('custom', 'placeholder', choice.c, choice.s)
+  // Change some categories or services from the current choice (API, placeholders).
+  function change(changes, source) {
+    const base = current || allChoices(cfg, false, gpc)
+    const choice = { c: Object.assign({}, base.c), s: Object.assign({}, base.s) }
+    for (const slug in changes) set(choice, slug, changes[slug] ? 1 : 0)
+    decide('custom', source, choice.c, choice.s)
   }
 
   function mount() {
@@ -159,7 +144,7 @@ if (!w.Temoin) {
       lang,
       choice: () => current,
       decide: safe(decide),
-      allowFrame: safe(allowFrame),
+      allowFrame: safe((cat, svc) => change({ [svc || cat]: 1 }, 'placeholder')),
     })
     gate = createGate(d, nonce, allowed, (frame, ok) => {
       mount()
@@ -190,21 +175,17 @@ if (!w.Temoin) {
   }
 
   const api = {
-    get: (slug) => (!!cfg && allowed(slug, null)) || !!(current && current.s && current.s[slug]),
+    get: (slug) => !!cfg && (allowed(slug) || allows(current, 0, slug)),
     state: () => publicState(current),
     acceptAll: () => decide('accept_all', 'api'),
     rejectAll: () => decide('reject_all', 'api'),
-    update: (changes) => {
-      const choice = copy()
-      for (const slug in changes) set(choice, slug, changes[slug] ? 1 : 0)
-      decide('custom', 'api', choice.c, choice.s)
-    },
+    update: (changes) => change(changes, 'api'),
     show: () => {
       mount()
       if (mounted) ui.openPrefs(false)
     },
     on: (name, fn) => {
-      const type = 'temoin:' + String(name).replace(/^temoin:/, '')
+      const type = 'temoin:' + name
       const handler = (e) => fn(e.detail)
       d.addEventListener(type, handler)
       if (ready && type === 'temoin:ready') setTimeout(() => fn(publicState(current)))

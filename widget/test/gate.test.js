@@ -12,6 +12,11 @@ function el(tag, attrs = {}, text = '') {
     get attributes() {
       return Array.from(a, ([name, value]) => ({ name, value }))
     },
+    get dataset() {
+      const d = {}
+      for (const [k, v] of a) if (k.startsWith('data-')) d[k.slice(5).replace(/-(\w)/g, (_, c) => c.toUpperCase())] = v
+      return d
+    },
     getAttribute: (k) => (a.has(k) ? a.get(k) : null),
     setAttribute: (k, v) => a.set(k, String(v)),
     removeAttribute: (k) => a.delete(k),

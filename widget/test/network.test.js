@@ -2,14 +2,18 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { QUEUE, flush, send } from '../src/core/network.js'
 
+// The network functions take a getter of the Storage, like () => localStorage.
 function memoryStore() {
   const m = new Map()
-  return {
-    m,
+  const storage = {
     getItem: (k) => (m.has(k) ? m.get(k) : null),
     setItem: (k, v) => m.set(k, String(v)),
     removeItem: (k) => m.delete(k),
   }
+  const get = () => storage
+  get.getItem = storage.getItem
+  get.setItem = storage.setItem
+  return get
 }
 
 const answer = (status) => () => Promise.resolve({ status, ok: status >= 200 && status < 300 })
@@ -68,16 +72,8 @@ test('records that fail again during a flush stay queued', async () => {
 })
 
 test('blocked storage never throws', async () => {
-  const broken = {
-    getItem() {
-      throw new Error('denied')
-    },
-    setItem() {
-      throw new Error('denied')
-    },
-    removeItem() {
-      throw new Error('denied')
-    },
+  const broken = () => {
+    throw new Error('localStorage is blocked')
   }
   assert.equal(await send(() => Promise.reject(new Error('x')), broken, '/u', {}), false)
   assert.equal(await flush(answer(201), broken), 0)

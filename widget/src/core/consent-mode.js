@@ -15,24 +15,22 @@ export function cmState(choices) {
   return out
 }
 
-/** Push one gtag() call to win.dataLayer as an `arguments` object, as gtag.js expects. */
-export function gtag(win) {
+/** Push `gtag('consent', kind, state)` to win.dataLayer as an `arguments` object, as gtag.js does. */
+function push(win, kind, state) {
   // Google's tags only honour entries that are real `arguments` objects.
-  // eslint-disable-next-line prefer-rest-params
-  const args = Array.prototype.slice.call(arguments, 1)
   ;(function () {
     ;(win.dataLayer = win.dataLayer || []).push(arguments)
-  }).apply(null, args)
+  })('consent', kind, state)
 }
 
 /** Push the `consent default` (everything denied but security, wait for our update). */
 export function cmDefault(win) {
   const state = cmState(null)
   state.wait_for_update = 500
-  gtag(win, 'consent', 'default', state)
+  push(win, 'default', state)
 }
 
 /** Push a `consent update` for the given category choices. */
 export function cmUpdate(win, choices) {
-  gtag(win, 'consent', 'update', cmState(choices))
+  push(win, 'update', cmState(choices))
 }

@@ -18,11 +18,11 @@ export function activeCopy(doc, old, nonce) {
   for (const a of old.attributes) {
     if (a.name !== 'type' && a.name !== 'data-src' && a.name !== 'nonce') s.setAttribute(a.name, a.value)
   }
-  const type = old.getAttribute('data-type')
+  const type = old.dataset.type
   if (type) s.setAttribute('type', type)
   const n = old.nonce || nonce
   if (n) s.setAttribute('nonce', n)
-  const src = old.getAttribute('data-src')
+  const src = old.dataset.src
   if (src) {
     s.async = old.hasAttribute('async')
     s.src = src
@@ -54,12 +54,12 @@ export function createGate(doc, nonce, allowed, onFrame) {
   function scan() {
     const parsing = doc.readyState === 'loading'
     for (const el of doc.querySelectorAll(GATED)) {
-      const ok = allowed(el.getAttribute('data-consent'), el.getAttribute('data-service'))
+      const ok = allowed(el.dataset.consent, el.dataset.service)
       if (el.tagName === 'IFRAME') {
         onFrame(el, ok)
       } else if (ok && !started.has(el)) {
         // While the parser may still be filling an inline script, wait until it has moved past it.
-        if (parsing && !el.getAttribute('data-src') && !el.nextSibling) continue
+        if (parsing && !el.dataset.src && !el.nextSibling) continue
         started.add(el)
         chain = chain.then(() => activate(el))
       }
@@ -72,7 +72,7 @@ export function createGate(doc, nonce, allowed, onFrame) {
 
 /** Load or unload a gated iframe. Returns true when it changed. */
 export function setFrame(iframe, ok) {
-  const src = iframe.getAttribute('data-src')
+  const src = iframe.dataset.src
   const live = iframe.getAttribute('src')
   if (ok && src && live !== src) {
     iframe.setAttribute('src', src)

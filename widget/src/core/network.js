@@ -1,9 +1,10 @@
 // Deliver consent records: at once with fetch(keepalive), else queued in localStorage for a later load.
 export const QUEUE = 'temoin:queue'
 
+// `store` returns the Storage (localStorage may throw on access when blocked).
 function load(store) {
   try {
-    return JSON.parse(store.getItem(QUEUE) || '[]') || []
+    return JSON.parse(store().getItem(QUEUE) || '[]') || []
   } catch (e) {
     return []
   }
@@ -11,8 +12,8 @@ function load(store) {
 
 function save(store, items) {
   try {
-    if (items.length) store.setItem(QUEUE, JSON.stringify(items))
-    else store.removeItem(QUEUE)
+    if (items.length) store().setItem(QUEUE, JSON.stringify(items))
+    else store().removeItem(QUEUE)
   } catch (e) {
     // Storage blocked or full: the record stays in memory for this page only.
   }

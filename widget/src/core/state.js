@@ -18,8 +18,7 @@ export function parseChoice(raw) {
   if (!raw) return null
   try {
     const v = JSON.parse(decodeURIComponent(raw))
-    if (!v || typeof v.id !== 'string' || typeof v.c !== 'object' || !v.c) return null
-    return v
+    return v && typeof v.id == 'string' && v.c && typeof v.c == 'object' ? v : null
   } catch (e) {
     return null
   }
@@ -94,18 +93,17 @@ const bools = (o) => {
 
 /** Build the body of `POST /api/v1/sites/{site}/consents`. */
 export function recordBody(cfg, choice, action, source, language, page) {
-  const body = {
+  return {
     consent_id: choice.id,
     policy_version: cfg.version,
     choices: bools(choice.c),
+    services: bools(choice.s),
     action,
     source,
     language,
     page,
     gpc: !!choice.g,
   }
-  if (Object.keys(choice.s || {}).length) body.services = bools(choice.s)
-  return body
 }
 
 /** The public view of a choice, as `Temoin.state()` returns it. */

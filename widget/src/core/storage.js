@@ -68,7 +68,7 @@ export function deleteCookies(doc, loc, declared, keep) {
       for (const domain of domainsFor(loc.hostname, d.domain)) {
         for (const path of pathsFor(loc.pathname)) {
           doc.cookie =
-            name + '=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=' + path +
+            name + '=; Max-Age=0; Path=' + path +
             (domain ? '; Domain=' + domain : '')
         }
       }

@@ -13,7 +13,7 @@ export function h(tag, props, ...kids) {
   return el
 }
 
-const FOCUSABLE = 'button:not([disabled]),input:not([disabled]),a[href],summary'
+const FOCUSABLE = 'button,input:not(:disabled),a,summary'
 
 /** The visible focusable elements inside `root`. */
 export function focusables(root) {

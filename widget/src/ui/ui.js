@@ -52,7 +52,7 @@ export function createUI(ctx) {
   function pad() {
     if (document.readyState === 'loading') return
     if (!banner || theme.position === 'top') return spacer && spacer.remove()
-    if (!spacer) spacer = h('div', { 'aria-hidden': 'true', class: 'temoin-pad' })
+    if (!spacer) spacer = h('div')
     if (!spacer.isConnected) document.body.append(spacer)
     spacer.style.height = banner.offsetHeight + 'px'
   }
@@ -79,7 +79,6 @@ export function createUI(ctx) {
   }
 
   function serviceBlock(cat, svc, on) {
-    const id = 'tm-s-' + svc.slug
     const url = /^https?:\/\//i.test(svc.privacy_url || '') ? svc.privacy_url : null
     const label = svc.name || svc.slug
     return h(
@@ -89,9 +88,9 @@ export function createUI(ctx) {
         ? h('h4', { class: 'tm-row' }, label)
         : h(
             'label',
-            { class: 'tm-row', for: id },
-            h('span', null, label),
-            h('input', { type: 'checkbox', id, 'data-service': svc.slug, checked: !!on }),
+            { class: 'tm-row' },
+            label,
+            h('input', { type: 'checkbox', 'data-service': svc.slug, checked: !!on }),
           ),
       h('p', { class: 'tm-small' }, t('description', svc.texts)),
       url && h('p', { class: 'tm-small' }, h('a', { href: url, target: '_blank' }, t('privacy'))),
@@ -142,8 +141,10 @@ export function createUI(ctx) {
   function readToggles() {
     const c = {}
     const s = {}
-    for (const box of dialog.querySelectorAll('input[data-category]')) c[box.getAttribute('data-category')] = box.checked
-    for (const box of dialog.querySelectorAll('input[data-service]')) s[box.getAttribute('data-service')] = box.checked
+    for (const box of dialog.querySelectorAll('input')) {
+      if (box.dataset.service) s[box.dataset.service] = box.checked
+      else c[box.dataset.category] = box.checked
+    }
     return normalize(cfg, c, s)
   }
 
@@ -156,21 +157,17 @@ export function createUI(ctx) {
       { class: 'tm-prefs', 'aria-modal': 'true', 'aria-labelledby': 'tm-pt' },
       h(
         'div',
-        { class: 'tm-head' },
+        { class: 'tm-row' },
         h('h2', { id: 'tm-pt' }, t('preferences_title')),
         h('button', { class: 'tm-x', 'data-action': 'close', 'aria-label': t('close') }, '×'),
       ),
-      h('div', { class: 'tm-body' }, (cfg.categories || []).map((cat) => categoryBlock(cat, choice, expand))),
+      (cfg.categories || []).map((cat) => categoryBlock(cat, choice, expand)),
       h(
         'div',
-        { class: 'tm-foot' },
-        h(
-          'div',
-          { class: 'tm-actions' },
-          button('reject-all', 'reject_all'),
-          button('accept-all', 'accept_all'),
-          button('save', 'save'),
-        ),
+        { class: 'tm-foot tm-actions' },
+        button('reject-all', 'reject_all'),
+        button('accept-all', 'accept_all'),
+        button('save', 'save'),
       ),
     )
     dialog.addEventListener('change', (e) => sync(dialog, e.target))
@@ -182,13 +179,11 @@ export function createUI(ctx) {
     dialog.addEventListener('keydown', trap)
     host.append(dialog)
     sync(dialog, null)
-    if (dialog.showModal) dialog.showModal()
-    else dialog.setAttribute('open', '')
+    dialog.showModal()
     focusables(dialog)[0].focus()
   }
 
   function trap(e) {
-    if (e.key === 'Escape' && !dialog.showModal) return closePrefs()
     if (e.key !== 'Tab') return
     const list = focusables(dialog)
     const first = list[0]
@@ -215,7 +210,7 @@ export function createUI(ctx) {
   function onClick(e) {
     const el = e.target.closest('[data-action]')
     if (!el) return
-    const action = el.getAttribute('data-action')
+    const action = el.dataset.action
     const source = dialog && dialog.contains(el) ? 'preferences' : 'banner'
     if (action === 'accept-all') ctx.decide('accept_all', source)
     else if (action === 'reject-all') ctx.decide('reject_all', source)
@@ -237,8 +232,8 @@ export function createUI(ctx) {
       return
     }
     if (ph && ph.isConnected) return
-    const catSlug = iframe.getAttribute('data-consent')
-    const svcSlug = iframe.getAttribute('data-service')
+    const catSlug = iframe.dataset.consent
+    const svcSlug = iframe.dataset.service
     const cat = (cfg.categories || []).find((c) => c.slug === catSlug) || { slug: catSlug }
     const svc = svcSlug && (cat.services || []).find((s) => s.slug === svcSlug)
     const name = (svc && svc.name) || svcSlug || catName(t, cat)
@@ -265,10 +260,13 @@ export function createUI(ctx) {
   return {
     host,
     showBanner,
-    hideBanner,
     showFloating,
     openPrefs,
-    closePrefs: () => closePrefs(),
+    decided() {
+      hideBanner()
+      showFloating()
+      closePrefs()
+    },
     pad,
     frame,
   }
