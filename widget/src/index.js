@@ -46,7 +46,7 @@ if (!w.Temoin) {
       try {
         return fn.apply(this, arguments)
       } catch (e) {
-        log('unexpected error, nothing granted', e)
+        log('error, nothing granted', e)
       }
     }
 
@@ -188,7 +188,7 @@ if (!w.Temoin) {
       const type = 'temoin:' + name
       const handler = (e) => fn(e.detail)
       d.addEventListener(type, handler)
-      if (ready && type === 'temoin:ready') setTimeout(() => fn(publicState(current)))
+      if (ready && name === 'ready') fn(publicState(current))
       return () => d.removeEventListener(type, handler)
     },
     _boot: boot,

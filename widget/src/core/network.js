@@ -55,7 +55,7 @@ export function send(fetchFn, store, url, body, log) {
       if (r.status === 422 && body.action === 'withdraw') {
         return send(fetchFn, store, url, Object.assign({}, body, { action: 'custom' }), log)
       }
-      if (!r.ok && log) log('record refused (' + r.status + ')')
+      if (!r.ok && log) log('record refused: ' + r.status)
       return r.ok
     },
     retry,

@@ -7,10 +7,9 @@ export function optional(cfg) {
   return (cfg.categories || []).filter((c) => !c.required)
 }
 
-/** Clamp the site's choice lifetime to 1..395 days (default 182). */
+/** The site's choice lifetime in days: 182 by default, never over 395. */
 export function lifetime(cfg) {
-  const d = +cfg.lifetime_days || 182
-  return Math.max(1, Math.min(395, d))
+  return Math.min(395, +cfg.lifetime_days || 182)
 }
 
 /** Parse the `temoin` cookie value; null when absent or unreadable. */

@@ -27,9 +27,9 @@ export function createUI(ctx) {
     const names = optional(cfg).map((c) => catName(t, c))
     banner = h(
       'section',
-      { class: 'tm-banner tm-' + (theme.position === 'top' ? 'top' : 'bottom'), 'aria-labelledby': 'tm-bt' },
+      { class: 'tm-banner tm-' + (theme.position === 'top' ? 'top' : 'bottom'), 'aria-labelledby': 'tm-t' },
       [
-        h('h2', { id: 'tm-bt' }, t('title')),
+        h('h2', { id: 'tm-t' }, t('title')),
         h('p', null, t('description')),
         h('p', null, t('purposes') + ' ' + names.join(', ') + '.'),
         h('p', null, t('withdraw')),
@@ -154,12 +154,12 @@ export function createUI(ctx) {
     const choice = ctx.choice()
     dialog = h(
       'dialog',
-      { class: 'tm-prefs', 'aria-modal': 'true', 'aria-labelledby': 'tm-pt' },
+      { 'aria-modal': 'true', 'aria-labelledby': 'tm-p' },
       h(
         'div',
         { class: 'tm-row' },
-        h('h2', { id: 'tm-pt' }, t('preferences_title')),
-        h('button', { class: 'tm-x', 'data-action': 'close', 'aria-label': t('close') }, '×'),
+        h('h2', { id: 'tm-p' }, t('preferences_title')),
+        h('button', { class: 'tm-x', 'data-action': 'close' }, t('close')),
       ),
       (cfg.categories || []).map((cat) => categoryBlock(cat, choice, expand)),
       h(
@@ -248,10 +248,10 @@ export function createUI(ctx) {
       ),
     )
     applyTheme(ph, theme)
-    for (const dim of ['width', 'height']) {
-      const v = iframe.getAttribute(dim)
-      if (v) ph.style[dim === 'width' ? 'width' : 'minHeight'] = /^\d+$/.test(v) ? v + 'px' : v
-    }
+    // Take the iframe's place, so that loading it later moves nothing.
+    const px = (v) => (/^\d+$/.test(v) ? v + 'px' : v)
+    ph.style.width = px(iframe.width)
+    ph.style.minHeight = px(iframe.height)
     frames.set(iframe, ph)
     iframe.hidden = true
     iframe.before(ph)
