@@ -11,7 +11,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
-from tests.bench.bench_widget import ARGS, CHROMIUM, serve  # noqa: E402
+from tests.bench.bench_widget import serve  # noqa: E402
+from tests.browser.temoin_page import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 
 def main() -> None:
@@ -21,7 +22,7 @@ def main() -> None:
     base, server = serve()
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(locale="fr-FR", viewport={"width": 1200, "height": 760})
             page.goto(base + "/demo/")
             page.locator("#temoin .tm-banner").wait_for()

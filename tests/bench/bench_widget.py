@@ -25,20 +25,10 @@ from werkzeug.serving import make_server  # noqa: E402
 from server import create_app  # noqa: E402
 from server.demo import load_demo  # noqa: E402
 from server.extensions import db  # noqa: E402
+from tests.browser.temoin_page import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
 
 BUNDLE = ROOT / "widget" / "dist" / "temoin.js"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 KIB = 1024
 
 # Collects, from the very start of the page: the first frame showing the banner,
@@ -115,7 +105,7 @@ def load_figures(base: str, runs: int, cpu_slowdown: int, widget: bool) -> dict[
     banner, after_script, long_tasks, long_ms, cls = [], [], [], [], []
     requests, widget_requests, fcp, own_tasks = [], [], [], []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for _ in range(runs):
             context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 800})
             context.add_init_script(PROBE)

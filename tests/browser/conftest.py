@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from temoin_page import CHROMIUM, CHROMIUM_ARGS
 
 from server import policy
 from server.demo import load_demo
@@ -17,19 +18,8 @@ from server.extensions import db
 from server.models import Site
 from tests.conftest import LiveServer, need
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    # A real host name with a parent domain, for cookie deletion on parent domains.
-    "--host-resolver-rules=MAP *.temoin.test 127.0.0.1",
-]
+# A real host name with a parent domain, for cookie deletion on parent domains.
+HOSTS = "--host-resolver-rules=MAP *.temoin.test 127.0.0.1"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -50,7 +40,7 @@ def browser() -> Iterator[Any]:
         need(False, "playwright is not installed")
         raise
     with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, HOSTS])
         yield chromium
         chromium.close()
 

@@ -7,6 +7,18 @@ import time
 from typing import Any
 from urllib.parse import unquote
 
+# Debian's Chromium, as CONVENTIONS.md says (Playwright cannot download a browser here).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 BANNER = "#temoin .tm-banner"
 DIALOG = "#temoin dialog"
 OPTIONAL = ["functional", "audience", "sharing", "advertising"]
