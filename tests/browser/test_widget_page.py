@@ -167,12 +167,12 @@ def test_light_dom_banner_refusable_by_privacy_tools(page: Any) -> None:
 
 def test_english_page_gets_english_texts(page: Any) -> None:
     """Issue 3 point 9: <html lang="en"> selects English texts and sets lang on the root."""
-    page.route(
-        "**/demo/",
-        lambda route: route.fulfill(
-            response=route.fetch(), body=route.fetch().text().replace('lang="fr"', 'lang="en"')
-        ),
-    )
+
+    def english(route: Any) -> None:
+        original = route.fetch()
+        route.fulfill(response=original, body=original.text().replace('lang="fr"', 'lang="en"'))
+
+    page.route("**/demo/", english)
     page.goto("/demo/")
     assert page.get_attribute("#temoin", "lang") == "en"
     assert page.get_by_role("button", name="Reject all", exact=True).is_visible()
