@@ -15,8 +15,10 @@ from . import policy
 
 bp = Blueprint("widget", __name__)
 
-# The built widget: committed in the repository, next to the package (editable installs).
-BUNDLE = Path(__file__).resolve().parent.parent / "widget" / "dist" / "temoin.js"
+# The built widget: committed in the repository next to the package (editable installs and
+# checkouts); a wheel may carry a copy inside the package instead.
+HERE = Path(__file__).resolve().parent
+BUNDLES = (HERE.parent / "widget" / "dist" / "temoin.js", HERE / "widget_dist" / "temoin.js")
 JS = "application/javascript; charset=utf-8"
 
 
@@ -40,8 +42,11 @@ def bundle() -> tuple[bytes, str]:
     """Return the widget bundle and its hash, read once per process."""
     global _bundle
     if _bundle is None:
-        path = Path(current_app.config.get("WIDGET_BUNDLE") or BUNDLE)
-        code = path.read_bytes().rstrip(b"\n")
+        configured = current_app.config.get("WIDGET_BUNDLE")
+        found = [Path(configured)] if configured else [p for p in BUNDLES if p.exists()]
+        if not found:
+            raise FileNotFoundError("widget bundle not built: run `npm run build` in widget/")
+        code = found[0].read_bytes().rstrip(b"\n")
         _bundle = (code, hashlib.sha256(code).hexdigest()[:16])
     return _bundle
 
