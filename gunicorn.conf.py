@@ -55,7 +55,7 @@ def post_fork(server, worker):  # noqa: ARG001 - gunicorn's hook signature
     from server.extensions import db
 
     app = getattr(server.app, "wsgi", lambda: None)()
-    if app is not None and hasattr(app, "app_context"):
+    if app is not None and "sqlalchemy" in getattr(app, "extensions", {}):
         with app.app_context():
             for engine in db.engines.values():
                 engine.dispose(close=False)

@@ -15,7 +15,6 @@ from sqlalchemy import func, select
 from .extensions import db
 from .models import PolicyVersion, Site, utcnow
 
-
 # Version numbers are stored in a 32-bit integer column.
 MAX_VERSION = 2**31 - 1
 

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import IO, Any
@@ -18,8 +19,12 @@ ROOT = Path(__file__).resolve().parent.parent
 class Gunicorn:
     """gunicorn with the repo's gunicorn.conf.py, on a free port of 127.0.0.1."""
 
-    def __init__(self, target: str = "wsgi:app", log: Path | None = None, **env: str) -> None:
+    def __init__(
+        self, target: str = "wsgi:app", log: Path | None = None, ready_path: str = "/healthz",
+        **env: str,
+    ) -> None:  # fmt: skip
         self.target = target
+        self.ready_path = ready_path
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
@@ -27,8 +32,8 @@ class Gunicorn:
         self.proc: subprocess.Popen[bytes] | None = None
         self._out: IO[Any] | None = None
 
-    def start(self, ready_path: str = "/healthz", timeout: float = 30) -> Gunicorn:
-        """Start gunicorn and wait until ready_path answers."""
+    def start(self, timeout: float = 30) -> Gunicorn:
+        """Start gunicorn and wait until its ready path answers."""
         self._out = open(self.log, "wb") if self.log else subprocess.DEVNULL  # type: ignore[assignment]  # noqa: SIM115
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), self.target],
@@ -40,8 +45,10 @@ class Gunicorn:
         deadline = time.monotonic() + timeout
         while True:
             try:
-                with urllib.request.urlopen(self.url + ready_path, timeout=2):
+                with urllib.request.urlopen(self.url + self.ready_path, timeout=2):
                     return self
+            except urllib.error.HTTPError as exc:
+                raise RuntimeError(f"{self.ready_path} answered {exc.code}") from exc
             except OSError as exc:
                 if self.proc.poll() is not None or time.monotonic() > deadline:
                     self.stop()

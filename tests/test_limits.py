@@ -171,3 +171,23 @@ def test_login_limit_helper_limits_posts_per_client(request, tmp_path):
     assert client.get("/test-login").status_code == 200
     other = client.post("/test-login", environ_base={"REMOTE_ADDR": "10.9.9.9"})
     assert other.status_code == 200
+
+
+def test_blueprint_limits_still_apply(request, tmp_path):
+    from flask import Blueprint
+
+    from server.extensions import limiter
+
+    bp = Blueprint("limits_test_bp", __name__)
+
+    @bp.get("/limited-bp")
+    def limited() -> str:
+        return "ok"
+
+    limiter.limit("1 per minute")(bp)
+    app = limited_app(request, tmp_path)
+    app.register_blueprint(bp)
+    client = app.test_client()
+    assert client.get("/limited-bp").status_code == 200
+    assert_limited(client.get("/limited-bp"))
+    assert client.get("/healthz").status_code == 200

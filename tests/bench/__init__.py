@@ -1,0 +1,1 @@
+"""Server benchmarks: `python -m tests.bench` (see tests/bench/README.md)."""

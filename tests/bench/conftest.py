@@ -1,0 +1,3 @@
+"""The benchmarks are run by `python -m tests.bench`, never collected by pytest."""
+
+collect_ignore_glob = ["*.py"]
