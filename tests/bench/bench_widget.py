@@ -190,7 +190,7 @@ def main() -> None:
                 f"  first contentful paint         {f['fcp_ms']:.0f} ms "
                 f"(same page without the widget: {bare['fcp_ms']:.0f} ms)"
             )
-            print(f"  widget received -> banner      {f['after_script_ms']:.0f} ms")
+            print(f"  widget received -> its paint   {f['after_script_ms']:.0f} ms")
             tasks = f"{f['long_tasks']:.0f} ({f['long_task_ms']:.0f} ms)"
             print(
                 f"  long tasks                     {tasks} in the page, "
