@@ -29,6 +29,19 @@ _SET_HEAD = (
     update(_HEADS).where(_HEADS.c.site_id == bindparam("site")).values(hash=bindparam("new_hash"))
 )
 _INSERT = insert(ConsentRecord.__table__)
+# PostgreSQL takes the insert and the move of the head in one statement: one round trip
+# fewer while the site's chain lock is held.
+_APPEND_PG = _SET_HEAD.add_cte(
+    insert(ConsentRecord.__table__)
+    .values(
+        {
+            c.name: bindparam("v_" + c.name, type_=c.type)
+            for c in ConsentRecord.__table__.columns
+            if c.name != "id"
+        }
+    )
+    .cte("appended")
+)
 
 
 def canonical_record(rec: ConsentRecord, site_key: str) -> dict[str, Any]:
@@ -170,8 +183,12 @@ def record_consent(
     rec.digest = digest_of(rec, pub.key)
     rec.hash = link_hash(rec.prev_hash, rec.digest)
     fields.update(prev_hash=rec.prev_hash, digest=rec.digest, hash=rec.hash)
-    conn.execute(_INSERT, fields)
-    conn.execute(_SET_HEAD, {"site": pub.site_id, "new_hash": rec.hash})
+    if conn.dialect.name == "postgresql":
+        params = {"v_" + k: v for k, v in fields.items()}
+        conn.execute(_APPEND_PG, {**params, "site": pub.site_id, "new_hash": rec.hash})
+    else:
+        conn.execute(_INSERT, fields)
+        conn.execute(_SET_HEAD, {"site": pub.site_id, "new_hash": rec.hash})
     return rec
 
 
