@@ -205,7 +205,13 @@ openapi.EXTRA_PATHS.append(
                 "parameters": [
                     _KEY,
                     *_RANGE,
-                    _param("format", "csv (default) or jsonl", type="string", enum=FORMATS),
+                    # Blank means absent (as HTML forms send it), hence "" in the enum.
+                    _param(
+                        "format",
+                        "csv (default; also when blank) or jsonl",
+                        type="string",
+                        enum=[*FORMATS, ""],
+                    ),
                 ],
                 "responses": {
                     "200": {
