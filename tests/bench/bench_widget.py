@@ -1,19 +1,29 @@
-"""Widget benchmark: bytes of the bundle and of /w/demo.js, and load figures in Chromium.
+"""Widget benchmark: Témoin's widget and orestbida/cookieconsent 3.1.0 on the same page, same run.
 
-Run: python tests/bench/bench_widget.py [--runs 10]
+Run: python tests/bench/bench_widget.py [--runs 10] [--no-peer]
 Prints figures only; budgets (ISSUE 3, BENCHMARKS.md) are shown beside them, never asserted.
+
+One server on 127.0.0.1 serves three variants of the demo article page (/demo/): as is (Témoin,
+one script first in <head>), without any banner (the page's own first paint), and with
+cookieconsent's CSS and scripts where its documentation puts them, configured from the same
+published document (tests/bench/peers/). Each load is a fresh browser profile; the variants take
+turns, so noise on this shared machine hits them alike. Figures are medians.
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import logging
 import statistics
 import sys
 import tempfile
 import threading
 import urllib.request
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import brotli
 
@@ -21,45 +31,68 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from werkzeug.serving import make_server  # noqa: E402
+from werkzeug.wrappers import Request, Response  # noqa: E402
 
-from server import create_app  # noqa: E402
+from server import create_app, policy  # noqa: E402
 from server.demo import load_demo  # noqa: E402
 from server.extensions import db  # noqa: E402
-from tests.browser.temoin_page import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.bench.peers import cookieconsent  # noqa: E402
+from tests.browser.temoin_page import BANNER, CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
 
 BUNDLE = ROOT / "widget" / "dist" / "temoin.js"
 KIB = 1024
+WIDGET_TAG = '<script src="/w/demo.js"></script>'
+BARE = "/bench/pages/bare/"
+PEER_PAGE = "/bench/pages/orestbida/"
+PEER = cookieconsent.PREFIX  # its files
+JS = "application/javascript; charset=utf-8"
+SETTLE_MS = 300  # after the banner (or the load, without one): late long tasks and shifts
 
-# Collects, from the very start of the page: the first frame showing the banner,
-# long tasks and layout shifts.
+# Runs first in the top document: paints, long tasks (with the scripts that ran in long frames),
+# layout shifts, and the first frame in which the banner is laid out in view, visible.
 PROBE = """
-(() => {
-  const m = (window.__bench = { banner: null, longTasks: 0, longTaskMs: 0, cls: 0 })
+(sel => {
+  if (window !== top) return
+  const m = (window.__bench = { banner: null, tasks: [], scripts: [], cls: 0 })
   try {
     const watch = (type, fn) =>
       new PerformanceObserver(l => l.getEntries().forEach(fn)).observe({ type, buffered: true })
-    watch('longtask', e => {
-      m.longTasks++
-      m.longTaskMs += e.duration
-      ;(m.tasks = m.tasks || []).push([e.startTime, e.duration])
-    })
+    watch('longtask', e => m.tasks.push([e.startTime, e.duration]))
+    watch('long-animation-frame', f =>
+      f.scripts.forEach(s => m.scripts.push([s.startTime, s.duration, s.sourceURL])))
     watch('paint', e => { if (e.name === 'first-contentful-paint') m.fcp = e.startTime })
     watch('layout-shift', e => { if (!e.hadRecentInput) m.cls += e.value })
   } catch (e) {}
   const tick = () => {
-    const b = document.querySelector('#temoin .tm-banner')
-    if (b && b.getBoundingClientRect().height > 0) {
-      m.banner = performance.now()
-      const [nav] = performance.getEntriesByType('navigation')
-      const [js] = performance.getEntriesByType('resource').filter(r => r.name.includes('/w/'))
-      m.html = nav.responseEnd
-      m.script = js ? js.responseEnd : null
-    } else requestAnimationFrame(tick)
+    const b = document.querySelector(sel)
+    const r = b && b.getBoundingClientRect()
+    const s = b && getComputedStyle(b)
+    if (r && r.height > 0 && r.top < innerHeight && r.bottom > 0 &&
+        s.visibility !== 'hidden' && +s.opacity > 0) m.banner = performance.now()
+    else requestAnimationFrame(tick)
   }
-  requestAnimationFrame(tick)
-})()
+  if (sel) requestAnimationFrame(tick)
+})(SELECTOR)
 """
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One variant of the demo page and how to recognise its widget."""
+
+    name: str
+    path: str
+    banner: str | None  # CSS selector of the banner; None: no banner at all
+    mine: Callable[[str], bool]  # is this URL the widget's (its files and its requests)?
+
+
+VARIANTS = {
+    "bare": Variant("page without banner", BARE, None, lambda u: False),
+    "temoin": Variant("Témoin", "/demo/", BANNER, lambda u: "/w/" in u or "/api/" in u),
+    "peer": Variant("orestbida/cookieconsent 3.1.0", PEER_PAGE, cookieconsent.BANNER,
+                    lambda u: PEER in u),
+}  # fmt: skip
 
 
 def sizes(data: bytes) -> tuple[int, int, int]:
@@ -67,8 +100,59 @@ def sizes(data: bytes) -> tuple[int, int, int]:
     return len(data), len(gzip.compress(data, 9)), len(brotli.compress(data, quality=11))
 
 
-def serve() -> tuple[str, object]:
-    """Start the demo on a free port with a temporary SQLite database."""
+class Encoded:
+    """A static file precomputed in every encoding, served like /w/<key>.js is."""
+
+    def __init__(self, data: bytes, content_type: str) -> None:
+        self.type = content_type
+        self.bodies = {"br": brotli.compress(data, quality=11), "gzip": gzip.compress(data, 9)}
+        self.bodies[""] = data
+
+    def response(self, accept: str) -> Response:
+        """Answer with brotli or gzip when the client takes them."""
+        coding = next((c for c in ("br", "gzip") if c in accept), "")
+        resp = Response(self.bodies[coding], content_type=self.type)
+        if coding:
+            resp.headers["Content-Encoding"] = coding
+        return resp
+
+
+class Variants:
+    """WSGI wrapper: the demo page without a banner and with the peer, and the peer's files."""
+
+    def __init__(self, app: Any, peer_files: dict[str, Encoded]) -> None:
+        self.app, self.files = app, peer_files
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path in (BARE, PEER_PAGE):
+            demo = Response.from_app(self.app, {**environ, "PATH_INFO": "/demo/"})
+            html = demo.get_data(as_text=True)
+            if path == BARE:
+                html = html.replace(WIDGET_TAG, "")
+            else:
+                html = cookieconsent.page(html, WIDGET_TAG)
+            demo.set_data(html)
+            return demo(environ, start_response)
+        if path.startswith(PEER) and path[len(PEER) :] in self.files:
+            accept = Request(environ).headers.get("Accept-Encoding", "")
+            return self.files[path[len(PEER) :]].response(accept)(environ, start_response)
+        return self.app(environ, start_response)
+
+
+def peer_files(doc: dict[str, Any]) -> dict[str, Encoded]:
+    """The peer's library, stylesheet and configuration (made from the published document)."""
+    files = {
+        name: Encoded(path.read_bytes(), "text/css" if name.endswith(".css") else JS)
+        for name, path in cookieconsent.FILES.items()
+    }
+    files["config.js"] = Encoded(cookieconsent.config_js(doc).encode(), JS)
+    return files
+
+
+def serve(peer: bool = False) -> tuple[str, object]:
+    """Start the demo on a free port with a temporary SQLite database (and the page variants)."""
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
     tmp = Path(tempfile.mkdtemp(prefix="temoin-bench-"))
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -86,7 +170,9 @@ def serve() -> tuple[str, object]:
         upgrade()
         load_demo([url])
         db.session.commit()
-    server = make_server("127.0.0.1", port, app, threaded=True)
+        pub = policy.get_published("demo")
+        files = peer_files(pub.document) if peer and pub else {}
+    server = make_server("127.0.0.1", port, Variants(app, files), threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return url, server
 
@@ -98,110 +184,167 @@ def fetch(url: str, coding: str) -> bytes:
         return resp.read()
 
 
-def load_figures(base: str, runs: int, cpu_slowdown: int, widget: bool) -> dict[str, float]:
-    """Load /demo/ `runs` times in fresh profiles (without the widget: a baseline); medians."""
-    from playwright.sync_api import sync_playwright
-
-    banner, after_script, long_tasks, long_ms, cls = [], [], [], [], []
-    requests, widget_requests, fcp, own_tasks = [], [], [], []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        for _ in range(runs):
-            context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 800})
-            context.add_init_script(PROBE)
-            page = context.new_page()
-            if cpu_slowdown > 1:
-                cdp = context.new_cdp_session(page)
-                cdp.send("Emulation.setCPUThrottlingRate", {"rate": cpu_slowdown})
-            if not widget:
-                page.route(
-                    "**/w/*.js", lambda r: r.fulfill(body="", content_type="text/javascript")
-                )
-            urls: list[str] = []
-            page.on("request", lambda r, urls=urls: urls.append(r.url))
-            page.goto(base + "/demo/", wait_until="load")
-            if widget:
-                page.wait_for_function("window.__bench.banner !== null")
-            page.wait_for_timeout(400)
-            m = page.evaluate("window.__bench")
-            fcp.append(m.get("fcp") or 0)
-            if widget:
-                # Visible = the first paint that includes it (it is in the DOM before that paint).
-                banner.append(max(m["banner"], m.get("fcp") or 0))
-                after_script.append(m["banner"] - m["script"])
-                # Long tasks that overlap the widget's run: from its arrival to the banner.
-                own = [
-                    t
-                    for t in m.get("tasks", [])
-                    if t[0] < m["banner"] and t[0] + t[1] > m["script"]
-                ]
-                own_tasks.append(len(own))
-            long_tasks.append(m["longTasks"])
-            long_ms.append(m["longTaskMs"])
-            cls.append(m["cls"])
-            requests.append(len(urls))
-            widget_requests.append(sum("/w/" in u or "/api/" in u for u in urls))
-            context.close()
-        browser.close()
-    med = lambda xs: statistics.median(xs) if xs else float("nan")  # noqa: E731
+def load_once(browser: Any, base: str, variant: Variant, slowdown: int) -> dict[str, float]:
+    """Load one variant in a fresh profile; return its figures for that load."""
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 800})
+    try:
+        context.add_init_script(PROBE.replace("SELECTOR", repr(variant.banner or "")))
+        page = context.new_page()
+        if slowdown > 1:
+            cdp = context.new_cdp_session(page)
+            cdp.send("Emulation.setCPUThrottlingRate", {"rate": slowdown})
+        urls: list[str] = []
+        page.on("request", lambda r: urls.append(r.url))
+        page.goto(base + variant.path, wait_until="load")
+        if variant.banner:
+            page.wait_for_function("window.__bench.banner !== null", timeout=20_000)
+        page.wait_for_timeout(SETTLE_MS)
+        m = page.evaluate("window.__bench")
+    finally:
+        context.close()
+    fcp = m.get("fcp") or 0.0
+    # A long task is the widget's when its code ran in it (long frames list scripts >= 5 ms).
+    mine = [s for s in m["scripts"] if variant.mine(s[2])]
+    own = [t for t in m["tasks"] if any(s[0] < t[0] + t[1] and t[0] < s[0] + s[1] for s in mine)]
     return {
-        "fcp_ms": med(fcp),
-        "own_long_tasks": med(own_tasks),
-        "banner_ms": med(banner),
-        "after_script_ms": med(after_script),
-        "long_tasks": statistics.median(long_tasks),
-        "long_task_ms": statistics.median(long_ms),
-        "cls": statistics.median(cls),
-        "requests": statistics.median(requests),
-        "widget_requests": statistics.median(widget_requests),
+        "fcp": fcp,
+        # Nothing is visible before the first paint: the banner shows in that paint at the soonest.
+        "banner": max(m["banner"], fcp) if variant.banner else float("nan"),
+        "long_tasks": len(m["tasks"]),
+        "long_ms": sum(t[1] for t in m["tasks"]),
+        "own_tasks": len(own),
+        "own_ms": sum(t[1] for t in own),
+        "cls": m["cls"],
+        "requests": len(urls),
+        "widget_requests": sum(map(variant.mine, urls)),
     }
 
 
+def measure(base: str, keys: list[str], runs: int, slowdown: int) -> dict[str, dict[str, float]]:
+    """Load every variant `runs` times, taking turns; return the medians per variant."""
+    from playwright.sync_api import sync_playwright
+
+    loads: dict[str, list[dict[str, float]]] = {k: [] for k in keys}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for _ in range(runs):
+                for key in keys:
+                    loads[key].append(load_once(browser, base, VARIANTS[key], slowdown))
+        finally:
+            browser.close()
+    return {
+        key: {f: statistics.median(x[f] for x in xs) for f in xs[0]} for key, xs in loads.items()
+    }
+
+
+def peer_bytes(base: str) -> tuple[int, int]:
+    """gzip -9 and brotli bytes of the peer's JS, CSS and configuration."""
+    total = [0, 0]
+    for name in [*cookieconsent.FILES, "config.js"]:
+        _, gz, br = sizes(fetch(base + PEER + name, "identity"))
+        total[0] += gz
+        total[1] += br
+    return total[0], total[1]
+
+
+def table(rows: dict[str, dict[str, Any]], keys: list[str]) -> str:
+    """One Markdown table: bytes, requests, time to banner at 1× and 4×, long tasks, shift."""
+    bare = rows["bare"]
+    out = [
+        "| | JS+CSS gzip -9 | brotli | requests (widget) | banner 1× | after page's paint 1× "
+        "| banner 4× | after page's paint 4× | long tasks 1× / 4× (widget's) | CLS |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|",
+    ]
+    for key in keys:
+        r = rows[key]
+        if key == "bare":
+            out.append(
+                f"| {VARIANTS[key].name} (first paint) | – | – | {r['requests1']:.0f} "
+                f"| {r['fcp1']:.0f} ms | – | {r['fcp4']:.0f} ms | – "
+                f"| {r['long1']:.0f} / {r['long4']:.0f} | {r['cls4']:.3f} |"
+            )
+            continue
+        out.append(
+            f"| {VARIANTS[key].name} | {r['gz']:,} B | {r['br']:,} B "
+            f"| {r['requests1']:.0f} ({r['widget_requests1']:.0f}) "
+            f"| {r['banner1']:.0f} ms | +{r['banner1'] - bare['fcp1']:.0f} ms "
+            f"| {r['banner4']:.0f} ms | +{r['banner4'] - bare['fcp4']:.0f} ms "
+            f"| {r['long1']:.0f} / {r['long4']:.0f} ({r['own1']:.0f} / {r['own4']:.0f}) "
+            f"| {max(r['cls1'], r['cls4']):.3f} |"
+        )
+    if "peer" in keys:
+        t, p = rows["temoin"], rows["peer"]
+
+        def ratio(f: str) -> str:
+            return f"{t[f] / p[f]:.2f}" if p[f] else "–"
+
+        def after(n: str) -> str:
+            mine, theirs = t[f"banner{n}"] - bare[f"fcp{n}"], p[f"banner{n}"] - bare[f"fcp{n}"]
+            return f"{mine / theirs:.2f}" if theirs > 0 else "–"
+
+        out.append(
+            f"| Témoin ÷ orestbida | {ratio('gz')} | {ratio('br')} | – "
+            f"| **{ratio('banner1')}** | {after('1')} | **{ratio('banner4')}** | {after('4')} "
+            "| – | – |"
+        )
+    return "\n".join(out)
+
+
+def collect(base: str, keys: list[str], runs: int) -> dict[str, dict[str, Any]]:
+    """Measure every variant at 1× and 4× CPU slowdown; flatten the medians per variant."""
+    rows: dict[str, dict[str, Any]] = {k: {} for k in keys}
+    for slowdown in (1, 4):
+        print(f"loading {len(keys)} variants × {runs} at {slowdown}× CPU slowdown…", flush=True)
+        for key, med in measure(base, keys, runs, slowdown).items():
+            n = str(slowdown)
+            rows[key].update({f"fcp{n}": med["fcp"], f"banner{n}": med["banner"],
+                              f"long{n}": med["long_tasks"], f"own{n}": med["own_tasks"],
+                              f"cls{n}": med["cls"], f"requests{n}": med["requests"],
+                              f"widget_requests{n}": med["widget_requests"]})  # fmt: skip
+    return rows
+
+
 def main() -> None:
-    """Print the widget's figures."""
+    """Print the widget's bytes, then the comparison table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--no-peer", action="store_true", help="only Témoin and the bare page")
     args = parser.parse_args()
+    if not args.no_peer:
+        cookieconsent.install()
 
     raw, gz, br = sizes(BUNDLE.read_bytes())
     print("widget/dist/temoin.js")
     print(f"  raw {raw:,} B   gzip -9 {gz:,} B   brotli {br:,} B   (budget: gzip <= {7 * KIB:,} B)")
 
-    base, server = serve()
+    base, server = serve(peer=not args.no_peer)
     try:
-        url = base + "/w/demo.js"
-        plain = fetch(url, "identity")
-        sent_gz, sent_br = fetch(url, "gzip"), fetch(url, "br")
+        plain = fetch(base + "/w/demo.js", "identity")
+        _, demo_gz, demo_br = sizes(plain)
         print("/w/demo.js (bundle + published config, one response)")
         print(
-            f"  raw {len(plain):,} B   gzip as served {len(sent_gz):,} B   "
-            f"brotli as served {len(sent_br):,} B   (budget: gzip <= {10 * KIB:,} B)"
+            f"  raw {len(plain):,} B   gzip -9 {demo_gz:,} B   brotli {demo_br:,} B   "
+            f"(budget: gzip <= {10 * KIB:,} B)"
         )
         if not Path(CHROMIUM).exists():
             print(f"no Chromium at {CHROMIUM}: load figures skipped")
             return
-        for slowdown in (1, 4):
-            bare = load_figures(base, args.runs, slowdown, widget=False)
-            f = load_figures(base, args.runs, slowdown, widget=True)
-            label = "no throttling" if slowdown == 1 else f"{slowdown}x CPU slowdown"
-            print(f"Chromium, /demo/, median of {args.runs} fresh loads, {label}")
-            print(f"  navigation -> banner visible   {f['banner_ms']:.0f} ms")
-            print(
-                f"  first contentful paint         {f['fcp_ms']:.0f} ms "
-                f"(same page without the widget: {bare['fcp_ms']:.0f} ms)"
-            )
-            print(f"  widget received -> its paint   {f['after_script_ms']:.0f} ms")
-            tasks = f"{f['long_tasks']:.0f} ({f['long_task_ms']:.0f} ms)"
-            print(
-                f"  long tasks                     {tasks} in the page, "
-                f"{f['own_long_tasks']:.0f} during the widget's run; "
-                f"without the widget {bare['long_tasks']:.0f} ({bare['long_task_ms']:.0f} ms)"
-            )
-            print(f"  cumulative layout shift        {f['cls']:.4f}")
-            print(
-                f"  requests                       {f['requests']:.0f} in the page, "
-                f"{f['widget_requests']:.0f} by the widget"
-            )
+        keys = ["bare", "temoin"] + ([] if args.no_peer else ["peer"])
+        rows = collect(base, keys, args.runs)
+        rows["temoin"].update(gz=demo_gz, br=demo_br)
+        if not args.no_peer:
+            rows["peer"]["gz"], rows["peer"]["br"] = peer_bytes(base)
+        print(f"\nChromium, demo article page, median of {args.runs} fresh loads per variant")
+        print(table(rows, keys))
+        print(
+            "\nbanner: ms from navigation start to the first frame showing it (never before the "
+            "first paint); after page's paint: minus the first paint of the page without banner."
+            "\nlong tasks: in the page until the banner shows + "
+            f"{SETTLE_MS} ms; (widget's): those in which the widget's own code ran."
+            "\norestbida/cookieconsent gates the same scripts (data-category) but has no iframe "
+            "placeholders; its bar slides in (counted visible from its first frame in view)."
+        )
     finally:
         server.shutdown()  # type: ignore[attr-defined]
 

@@ -1,0 +1,1 @@
+"""Peers the widget benchmark loads beside Témoin (bench only)."""
