@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Flask, Response, current_app, request
+from flask.globals import request_ctx
 from limits.storage import MemoryStorage
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -124,6 +125,21 @@ def _only_when_needed(app: Flask) -> None:
             check()
 
     hooks[hooks.index(check)] = check_app_wide_limits
+    # Its after-request and teardown steps only concern requests that met a limit.
+    _skip_unless_limited(app.after_request_funcs.setdefault(None, []), "__inject_headers")
+    _skip_unless_limited(app.teardown_request_funcs.setdefault(None, []), "__release_context")
+
+
+def _skip_unless_limited(hooks: list[Callable[..., Any]], name: str) -> None:
+    for i, hook in enumerate(hooks):
+        if name in repr(hook) and "Limiter" in repr(hook):
+
+            def only_if_limited(arg: Any, _hook: Callable[..., Any] = hook) -> Any:
+                if hasattr(request_ctx._get_current_object(), "_limiter_request_context"):
+                    return _hook(arg)
+                return arg if isinstance(arg, Response) else None
+
+            hooks[i] = only_if_limited
 
 
 def init_app(app: Flask) -> None:
