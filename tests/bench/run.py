@@ -209,7 +209,7 @@ def machine(args: argparse.Namespace) -> str:
         f"{cpu}, {os.cpu_count()} cores, {mem}; {platform.system()} {platform.release()}; "
         f"Python {platform.python_version()}; gunicorn.conf.py: {workers} workers × {threads} "
         f"threads (gthread); wrk {wrk_version} -t{args.threads} -c{args.connections} "
-        f"-d{args.duration}s on 127.0.0.1"
+        f"-d{args.duration}s on 127.0.0.1; load average {os.getloadavg()[0]:.1f}"
     )
 
 
