@@ -25,8 +25,8 @@ await build({
   legalComments: 'none',
   outfile: out,
   plugins: [minifyCss],
-  // Internal method names only (never config keys, DOM or public API names).
-  mangleProps: /^(showBanner|showFloating|openPrefs|decided|pad|allowFrame|decide|choice|scan|host|frame)$/,
+  // Internal property names end with `_` (config keys, DOM and public API names never do).
+  mangleProps: /_$/,
   logLevel: 'warning',
 })
 

@@ -18,7 +18,7 @@ import {
   withdrawn,
 } from './core/state.js'
 import { deleteCookies, readChoice, writeChoice } from './core/storage.js'
-import { installCss } from './ui/dom.js'
+import { installCss, themeCss } from './ui/dom.js'
 import css from './ui/styles.css'
 import { createUI } from './ui/ui.js'
 
@@ -26,20 +26,20 @@ const w = window
 const d = document
 
 if (!w.Temoin) {
+  // Consent Mode v2 default: the very first dataLayer entry, before any tag can run.
+  cmDefault(w)
   const me = d.currentScript || {}
   const nonce = me.nonce || ''
   // Records go to the origin the script came from (this page's for an inline copy).
   const apiBase = me.src ? new URL(me.src).origin : location.origin
-  // Consent Mode v2 default: the very first dataLayer entry, before any tag can run.
-  cmDefault(w)
 
   const gpc = navigator.globalPrivacyControl === true
   const store = () => w.localStorage
   const post = (url, opts) => w.fetch(url, opts)
-  let logged = false
+  let logged
   const log = (msg, err) => {
     if (!logged && w.console) console.warn('Témoin: ' + msg, err || '')
-    logged = true
+    logged = 1
   }
   const safe = (fn) =>
     function () {
@@ -50,14 +50,7 @@ if (!w.Temoin) {
       }
     }
 
-  let cfg = null
-  let current = null
-  let consentId = ''
-  let lang = 'fr'
-  let ui = null
-  let gate = null
-  let mounted = false
-  let ready = false
+  let cfg, current, consentId, lang, ui, gate, mounted, ready
 
   const now = () => Math.floor(Date.now() / 1000)
   const emit = (name) => d.dispatchEvent(new CustomEvent('temoin:' + name, { detail: publicState(current) }))
@@ -65,14 +58,6 @@ if (!w.Temoin) {
   const allowed = (cat, svc) => required(cat) || allows(current, cat, svc)
   const recordUrl = () => apiBase + '/api/v1/sites/' + encodeURIComponent(cfg.site) + '/consents'
 
-  // Set a category (and all its services) or a single service.
-  function set(choice, slug, on) {
-    const cat = optional(cfg).find((c) => c.slug === slug)
-    if (cat) {
-      choice.c[slug] = on
-      for (const svc of cat.services || []) choice.s[svc.slug] = on
-    } else if (slug in choice.s) choice.s[slug] = on
-  }
 
   // Delete the declared cookies of everything now refused, keeping those of what is allowed.
   function cleanup(choice) {
@@ -81,7 +66,7 @@ if (!w.Temoin) {
     for (const cat of cfg.categories || []) {
       for (const svc of cat.services || []) {
         const on = cat.required || allows(choice, cat.slug, svc.slug)
-        ;(on ? keep : drop).push.apply(on ? keep : drop, svc.cookies || [])
+        ;(on ? keep : drop).push(...(svc.cookies || []))
       }
     }
     deleteCookies(d, location, drop, keep)
@@ -90,15 +75,16 @@ if (!w.Temoin) {
   function decide(kind, source, c, s) {
     if (!cfg) return
     const base = kind === 'custom' ? normalize(cfg, c, s) : allChoices(cfg, kind === 'accept_all', gpc)
-    const next = { id: consentId, v: cfg.version, c: base.c, s: base.s, t: now(), g: gpc ? 1 : 0 }
+    // The id is made on the first decision: a visit that decides nothing needs none.
+    const next = { id: consentId || (consentId = uuid(w.crypto)), v: cfg.version, c: base.c, s: base.s, t: now(), g: gpc ? 1 : 0 }
     const gone = withdrawn(current, next)
     const action = actionFor(kind, current, next)
     current = next
     writeChoice(d, location, next, lifetime(cfg))
     cmUpdate(w, next.c)
     cleanup(next)
-    if (ui) ui.decided()
-    gate.scan()
+    if (ui) ui.decided_()
+    gate.scan_()
     send(post, store, recordUrl(), recordBody(cfg, next, action, source, lang, location.pathname), log)
     emit('change')
     if (cfg.reload_on_withdraw && gone.c.length + gone.s.length) location.reload()
@@ -107,59 +93,62 @@ if (!w.Temoin) {
   // Change some categories or services from the current choice (API, placeholders).
   function change(changes, source) {
     const base = current || allChoices(cfg, false, gpc)
-    const choice = { c: Object.assign({}, base.c), s: Object.assign({}, base.s) }
-    for (const slug in changes) set(choice, slug, changes[slug] ? 1 : 0)
-    decide('custom', source, choice.c, choice.s)
+    const c = { ...base.c }
+    const s = { ...base.s }
+    for (const slug in changes) {
+      // A category sets all its services; a service only itself.
+      const on = changes[slug] ? 1 : 0
+      const cat = optional(cfg).find((x) => x.slug === slug)
+      if (cat) {
+        c[slug] = on
+        for (const svc of cat.services || []) s[svc.slug] = on
+      } else if (slug in s) s[slug] = on
+    }
+    decide('custom', source, c, s)
   }
 
   function mount() {
     if (mounted || !d.body || !ui) return
-    mounted = true
-    d.body.prepend(ui.host)
-    if (current) ui.showFloating()
-    else ui.showBanner()
+    mounted = 1
+    d.body.prepend(ui.host_)
+    if (current) ui.showFloating_()
+    else ui.showBanner_()
   }
 
   function onReady() {
     mount()
-    ui.pad()
-    gate.scan()
-    ready = true
+    ui.pad_()
+    gate.scan_()
+    ready = 1
     emit('ready')
-    flush(post, store, log)
+    // Records left undelivered wait for an idle moment: the page's start never pays for them.
+    ;(w.requestIdleCallback || setTimeout)(safe(() => flush(post, store, log)), { timeout: 3000 })
   }
 
   function boot(config) {
     if (cfg || !config) return
     cfg = config
     lang = pickLanguage(cfg, d.documentElement.lang, navigator.languages || [navigator.language])
-    const t = translator(cfg, lang)
     const stored = readChoice(d)
-    consentId = (stored && stored.id) || uuid(w.crypto)
+    consentId = stored && stored.id
     current = isValid(stored, cfg, now()) ? stored : null
     if (current) cmUpdate(w, current.c)
-    ui = createUI({
-      cfg,
-      t,
-      lang,
-      choice: () => current,
-      decide: safe(decide),
-      allowFrame: safe((cat, svc) => change({ [svc || cat]: 1 }, 'placeholder')),
-    })
+    installCss(d, css + themeCss(cfg.theme || {}), nonce)
+    const allowOne = (slug) => change({ [slug]: 1 }, 'placeholder')
+    ui = createUI(cfg, translator(cfg, lang), lang, () => current, safe(decide), safe(allowOne))
     gate = createGate(d, nonce, allowed, (frame, ok) => {
       mount()
       setFrame(frame, ok)
-      ui.frame(frame, ok)
+      ui.frame_(frame, ok)
     })
-    installCss(d, css, nonce)
     new MutationObserver(
       safe((records) => {
         mount()
-        if (touchesGated(records)) gate.scan()
+        if (touchesGated(records)) gate.scan_()
       }),
     ).observe(d.documentElement, { childList: true, subtree: true })
     mount()
-    gate.scan()
+    gate.scan_()
     if (d.readyState === 'loading') d.addEventListener('DOMContentLoaded', safe(onReady))
     else onReady()
     d.addEventListener(
@@ -182,7 +171,7 @@ if (!w.Temoin) {
     update: (changes) => change(changes, 'api'),
     show: () => {
       mount()
-      if (mounted) ui.openPrefs(false)
+      if (mounted) ui.openPrefs_()
     },
     on: (name, fn) => {
       const type = 'temoin:' + name

@@ -25,9 +25,7 @@ function push(win, kind, state) {
 
 /** Push the `consent default` (everything denied but security, wait for our update). */
 export function cmDefault(win) {
-  const state = cmState(null)
-  state.wait_for_update = 500
-  push(win, 'default', state)
+  push(win, 'default', { ...cmState(), wait_for_update: 500 })
 }
 
 /** Push a `consent update` for the given category choices. */

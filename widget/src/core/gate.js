@@ -16,7 +16,7 @@ export function touchesGated(records) {
 export function activeCopy(doc, old, nonce) {
   const s = doc.createElement('script')
   for (const a of old.attributes) {
-    if (a.name !== 'type' && a.name !== 'data-src' && a.name !== 'nonce') s.setAttribute(a.name, a.value)
+    if (!/^(type|data-src|nonce)$/.test(a.name)) s.setAttribute(a.name, a.value)
   }
   const type = old.dataset.type
   if (type) s.setAttribute('type', type)
@@ -67,7 +67,7 @@ export function createGate(doc, nonce, allowed, onFrame) {
     return chain
   }
 
-  return { scan }
+  return { scan_: scan }
 }
 
 /** Load or unload a gated iframe. Returns true when it changed. */

@@ -49,11 +49,11 @@ export function send(fetchFn, store, url, body, log) {
   }
   return p.then(
     (r) => {
-      if (r.status >= 500 || r.status === 408 || r.status === 429) return retry()
+      if (/^(5|408|429)/.test(r.status)) return retry()
       // The server judges a withdrawal against the records it has; if an earlier grant
       // never reached it, the same choices still count as a custom choice.
       if (r.status === 422 && body.action === 'withdraw') {
-        return send(fetchFn, store, url, Object.assign({}, body, { action: 'custom' }), log)
+        return send(fetchFn, store, url, { ...body, action: 'custom' }, log)
       }
       if (!r.ok && log) log('record refused: ' + r.status)
       return r.ok

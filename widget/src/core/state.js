@@ -73,9 +73,9 @@ export function allows(choice, category, service) {
 /** Slugs of categories and services granted in `before` but not in `after`. */
 export function withdrawn(before, after) {
   const out = { c: [], s: [] }
-  if (!before) return out
-  for (const k in before.c) if (before.c[k] && !(after.c && after.c[k])) out.c.push(k)
-  for (const k in before.s || {}) if (before.s[k] && !(after.s && after.s[k])) out.s.push(k)
+  for (const k in out) {
+    for (const slug in before && before[k]) if (before[k][slug] && !(after[k] || {})[slug]) out[k].push(slug)
+  }
   return out
 }
 

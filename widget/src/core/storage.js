@@ -35,7 +35,7 @@ export function domainsFor(hostname, declared) {
   const labels = hostname.split('.')
   const isIp = /^[\d.]+$|:/.test(hostname)
   if (!isIp) for (let i = 0; i < labels.length - 1; i++) out.push('.' + labels.slice(i).join('.'))
-  if (declared && out.indexOf('.' + declared.replace(/^\./, '')) < 0) out.push(declared)
+  if (declared && !out.includes('.' + declared.replace(/^\./, ''))) out.push(declared)
   return out
 }
 
@@ -62,7 +62,7 @@ export function deleteCookies(doc, loc, declared, keep) {
   for (const d of declared) {
     const test = namePattern(d.name)
     for (const name of present) {
-      if (name === COOKIE || !test.test(name) || gone.indexOf(name) >= 0) continue
+      if (name === COOKIE || !test.test(name) || gone.includes(name)) continue
       if (kept.some((k) => k.test(name))) continue
       gone.push(name)
       for (const domain of domainsFor(loc.hostname, d.domain)) {

@@ -1,32 +1,28 @@
 // A tiny element builder: attributes by setAttribute, children appended as text or nodes, never HTML.
 
-/** Create an element; `on…` props become listeners, `true` becomes an empty attribute. */
+/** Create an element; `true` becomes an empty attribute, falsy props and children are left out. */
 export function h(tag, props, ...kids) {
   const el = document.createElement(tag)
-  for (const k in props) {
-    const v = props[k]
-    if (v == null || v === false) continue
-    if (k.slice(0, 2) === 'on') el.addEventListener(k.slice(2), v)
-    else el.setAttribute(k, v === true ? '' : v)
-  }
-  for (const kid of kids.flat(2)) if (kid != null && kid !== false) el.append(kid)
+  for (const k in props) if (props[k]) el.setAttribute(k, props[k] === true ? '' : props[k])
+  el.append(...kids.flat(2).filter(Boolean))
   return el
 }
 
-const FOCUSABLE = 'button,input:not(:disabled),a,summary'
-
 /** The visible focusable elements inside `root`. */
 export function focusables(root) {
-  return [...root.querySelectorAll(FOCUSABLE)].filter((e) => e.getClientRects().length)
+  return [...root.querySelectorAll('button,input:not(:disabled),a,summary')].filter((e) => e.getClientRects().length)
 }
 
-/** Theme custom properties for an element (CSSOM, so a strict CSP allows it). */
-export function applyTheme(el, theme) {
-  const colors = { bg: theme.background, fg: theme.text, primary: theme.primary }
-  for (const k in colors) {
-    if (!/^#([0-9a-f]{3}){1,2}$/i.test(colors[k] || '')) continue
-    el.style.setProperty('--tm-' + k, colors[k])
+/**
+ * The site's theme as a rule after the built-in one: colours only, each checked, since they
+ * go into CSS text (a stylesheet, not inline styles: no style work per element, and a strict CSP allows it).
+ */
+export function themeCss(theme) {
+  let vars = ''
+  for (const [k, v] of [['bg', theme.background], ['fg', theme.text], ['primary', theme.primary]]) {
+    if (/^#([0-9a-f]{3}){1,2}$/i.test(v)) vars += '--tm-' + k + ':' + v + ';'
   }
+  return '#temoin,.temoin-ph{' + vars + '}'
 }
 
 /** Install the widget's CSS: a constructed sheet when supported, else a <style> with the page's nonce. */
@@ -34,7 +30,7 @@ export function installCss(doc, css, nonce) {
   try {
     const sheet = new CSSStyleSheet()
     sheet.replaceSync(css)
-    doc.adoptedStyleSheets = doc.adoptedStyleSheets.concat(sheet)
+    doc.adoptedStyleSheets = [...doc.adoptedStyleSheets, sheet]
     return
   } catch (e) {
     // Older browsers: fall through to a <style> element.
@@ -42,5 +38,5 @@ export function installCss(doc, css, nonce) {
   const st = doc.createElement('style')
   if (nonce) st.setAttribute('nonce', nonce)
   st.textContent = css
-  doc.head.appendChild(st)
+  doc.head.append(st)
 }

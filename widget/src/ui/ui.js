@@ -1,167 +1,128 @@
 // Rendering: the banner, the preferences dialog, iframe placeholders and the floating button.
+// The dialog is built only when opened: the page's start pays for the banner alone.
 import { lifetimeText } from '../core/i18n.js'
 import { normalize, optional } from '../core/state.js'
-import { applyTheme, focusables, h } from './dom.js'
+import { focusables, h } from './dom.js'
 
-const w = window
+const d = document
 const catName = (t, cat) => t('name', cat.texts) || cat.slug
+const box = (props) => h('input', { type: 'checkbox', ...props })
 
-/** Build the widget UI for a booted controller `ctx` and return its handles. */
-export function createUI(ctx) {
-  const { cfg, t, lang } = ctx
-  const theme = cfg.theme || {}
+/**
+ * Build the widget UI. `choice()` is the current choice (or null), `decide(kind, source, c, s)`
+ * records a decision, `allowOne(slug)` allows one category or service (iframe placeholders).
+ */
+export function createUI(cfg, t, lang, choice, decide, allowOne) {
+  const top = (cfg.theme || {}).position === 'top'
   const host = h('div', { id: 'temoin', lang })
-  applyTheme(host, theme)
-  let banner = null
-  let dialog = null
-  let floating = null
-  let opener = null
-  let spacer = null
   const frames = new WeakMap()
-
-  const button = (action, key, cls) =>
-    h('button', { class: 'tm-btn' + (cls ? ' ' + cls : ''), 'data-action': action }, t(key))
+  let banner, dialog, floating, opener, spacer
+  let height = 0
+  // Accept and refuse share one look (same size, same weight); only « customize » differs.
+  const button = (action, key, cls) => h('button', { class: cls, 'data-action': action }, t(key))
 
   function showBanner() {
-    if (banner) return
     const names = optional(cfg).map((c) => catName(t, c))
     banner = h(
       'section',
-      { class: 'tm-banner tm-' + (theme.position === 'top' ? 'top' : 'bottom'), 'aria-labelledby': 'tm-t' },
-      [
-        h('h2', { id: 'tm-t' }, t('title')),
-        h('p', null, t('description')),
-        h('p', null, t('purposes') + ' ' + names.join(', ') + '.'),
-        h('p', null, t('withdraw')),
-        h('button', { class: 'tm-link', 'data-action': 'services' }, t('services_link')),
-        h(
-          'div',
-          { class: 'tm-actions' },
-          button('accept-all', 'accept_all'),
-          button('reject-all', 'reject_all'),
-          button('customize', 'customize', 'tm-sec'),
-        ),
-      ],
+      { class: 'tm-banner' + (top ? ' tm-top' : ''), 'aria-labelledby': 'tm-t' },
+      h('h2', { id: 'tm-t' }, t('title')),
+      h('p', 0, t('description')),
+      h('p', 0, t('purposes') + ' ' + names.join(', ') + '.'),
+      h('p', 0, t('withdraw')),
+      button('services', 'services_link', 'tm-link'),
+      h(
+        'div',
+        { class: 'tm-actions' },
+        button('accept-all', 'accept_all'),
+        button('reject-all', 'reject_all'),
+        button('customize', 'customize', 'tm-sec'),
+      ),
     )
     host.prepend(banner)
-    if (theme.position !== 'top' && w.ResizeObserver) new ResizeObserver(pad).observe(banner)
+    if (!top && window.ResizeObserver) new ResizeObserver(pad).observe(banner)
   }
 
-  // A bottom banner must not hide the end of the page: once the page is parsed, a spacer
-  // as tall as the banner at the end of <body> lets every link scroll above it (no shift).
-  function pad() {
-    if (document.readyState === 'loading') return
-    if (!banner || theme.position === 'top') return spacer && spacer.remove()
-    if (!spacer) spacer = h('div')
-    if (!spacer.isConnected) document.body.append(spacer)
-    spacer.style.height = banner.offsetHeight + 'px'
-  }
-
-  function hideBanner() {
-    if (banner) banner.remove()
-    banner = null
-    pad()
+  // A bottom banner must not hide the end of the page: once the page is parsed, a spacer as tall
+  // as the banner at the end of <body> lets every link scroll above it (nothing moves). The height
+  // is read when the ResizeObserver reports, after layout: reading it elsewhere would force one.
+  function pad(resized) {
+    if (resized) height = banner ? banner.offsetHeight : 0
+    if (d.readyState === 'loading') return
+    if (!banner || top) return spacer && spacer.remove()
+    spacer = spacer || h('div')
+    spacer.style.height = height + 'px'
+    if (!spacer.isConnected) d.body.append(spacer)
   }
 
   function showFloating() {
-    if (!cfg.floating_button || floating) return
-    floating = h('button', { class: 'tm-float', 'data-action': 'open' }, t('floating'))
-    host.append(floating)
+    if (cfg.floating_button && !floating) host.append((floating = button('open', 'floating', 'tm-float')))
   }
 
   function cookieItem(ck) {
-    return h(
-      'li',
-      null,
-      h('code', null, ck.name),
-      ' — ' + [t('purpose', ck.texts), t('lifetime') + ' : ' + lifetimeText(t, ck.lifetime_days)].filter(Boolean).join(' — '),
-    )
+    const lifetime = t('lifetime') + ' : ' + lifetimeText(t, ck.lifetime_days)
+    return h('li', 0, h('code', 0, ck.name), ' — ' + [t('purpose', ck.texts), lifetime].filter(Boolean).join(' — '))
   }
 
-  function serviceBlock(cat, svc, on) {
-    const url = /^https?:\/\//i.test(svc.privacy_url || '') ? svc.privacy_url : null
-    const label = svc.name || svc.slug
-    return h(
-      'div',
-      { class: 'tm-svc' },
-      cat.required
-        ? h('h4', { class: 'tm-row' }, label)
-        : h(
-            'label',
-            { class: 'tm-row' },
-            label,
-            h('input', { type: 'checkbox', 'data-service': svc.slug, checked: !!on }),
-          ),
-      h('p', { class: 'tm-small' }, t('description', svc.texts)),
-      url && h('p', { class: 'tm-small' }, h('a', { href: url, target: '_blank' }, t('privacy'))),
-      (svc.cookies || []).length > 0 && h('ul', { class: 'tm-small' }, svc.cookies.map(cookieItem)),
-    )
-  }
-
-  function categoryBlock(cat, choice, expand) {
+  // One category: its toggle (kept in step with its services' toggles), text and services.
+  function categoryBlock(cat, now, expand, groups) {
     const id = 'tm-c-' + cat.slug
-    const on = cat.required || !!(choice && choice.c[cat.slug])
     const services = cat.services || []
+    const all = box({ id, 'data-category': cat.slug, checked: cat.required || now.c[cat.slug], disabled: cat.required })
+    const boxes = []
+    groups.push([all, boxes])
+    const service = (svc) => {
+      const url = /^https?:\/\//i.test(svc.privacy_url) && svc.privacy_url
+      const label = svc.name || svc.slug
+      const own = !cat.required && box({ 'data-service': svc.slug, checked: (now.s || {})[svc.slug] })
+      if (own) boxes.push(own)
+      return h(
+        'div',
+        { class: 'tm-svc' },
+        own ? h('label', { class: 'tm-row' }, label, own) : h('h4', { class: 'tm-row' }, label),
+        h('p', 0, t('description', svc.texts)),
+        url && h('p', 0, h('a', { href: url, target: '_blank' }, t('privacy'))),
+        (svc.cookies || []).length > 0 && h('ul', 0, svc.cookies.map(cookieItem)),
+      )
+    }
     return h(
       'div',
       { class: 'tm-cat' },
       h(
         'div',
         { class: 'tm-row' },
-        h('h3', null, h('label', { for: id }, catName(t, cat))),
-        cat.required && h('span', { class: 'tm-small' }, t('always_on')),
-        h('input', { type: 'checkbox', id, 'data-category': cat.slug, checked: on, disabled: !!cat.required }),
+        h('h3', 0, h('label', { for: id }, catName(t, cat))),
+        cat.required && h('span', 0, t('always_on')),
+        all,
       ),
-      h('p', null, t('description', cat.texts)),
+      h('p', 0, t('description', cat.texts)),
       services.length > 0 &&
-        h(
-          'details',
-          { open: expand },
-          h('summary', null, t('services') + ' (' + services.length + ')'),
-          services.map((svc) => serviceBlock(cat, svc, cat.required || (choice && choice.s && choice.s[svc.slug]))),
-        ),
+        h('details', { open: expand }, h('summary', 0, t('services') + ' (' + services.length + ')'), services.map(service)),
     )
   }
 
-  // Keep each category toggle in step with its services: all, none, or some (mixed).
-  function sync(dialogEl, changed) {
-    for (const cat of optional(cfg)) {
-      const box = dialogEl.querySelector('[data-category="' + cat.slug + '"]')
-      const svcBoxes = (cat.services || []).map((s) => dialogEl.querySelector('[data-service="' + s.slug + '"]'))
-      if (changed === box) {
-        svcBoxes.forEach((b) => (b.checked = box.checked))
-      } else if (svcBoxes.length) {
-        const n = svcBoxes.filter((b) => b.checked).length
-        box.checked = n === svcBoxes.length
-        box.indeterminate = n > 0 && n < svcBoxes.length
+  // A category toggle sets all its services; services set their category: all, none or mixed.
+  function sync(groups, changed) {
+    for (const [all, boxes] of groups) {
+      const on = boxes.filter((b) => b.checked).length
+      if (changed === all) for (const b of boxes) b.checked = all.checked
+      else if (boxes.length) {
+        all.checked = on === boxes.length
+        all.indeterminate = on > 0 && on < boxes.length
       }
     }
   }
 
-  function readToggles() {
-    const c = {}
-    const s = {}
-    for (const box of dialog.querySelectorAll('input')) {
-      if (box.dataset.service) s[box.dataset.service] = box.checked
-      else c[box.dataset.category] = box.checked
-    }
-    return normalize(cfg, c, s)
-  }
-
   function openPrefs(expand) {
-    closePrefs(true)
-    opener = document.activeElement
-    const choice = ctx.choice()
+    closePrefs(1)
+    opener = d.activeElement
+    const now = choice() || { c: {} }
+    const groups = []
     dialog = h(
       'dialog',
       { 'aria-modal': 'true', 'aria-labelledby': 'tm-p' },
-      h(
-        'div',
-        { class: 'tm-row' },
-        h('h2', { id: 'tm-p' }, t('preferences_title')),
-        h('button', { class: 'tm-x', 'data-action': 'close' }, t('close')),
-      ),
-      (cfg.categories || []).map((cat) => categoryBlock(cat, choice, expand)),
+      h('div', { class: 'tm-row' }, h('h2', { id: 'tm-p' }, t('preferences_title')), button('close', 'close', 'tm-sec')),
+      (cfg.categories || []).map((cat) => categoryBlock(cat, now, expand, groups)),
       h(
         'div',
         { class: 'tm-foot tm-actions' },
@@ -170,7 +131,7 @@ export function createUI(ctx) {
         button('save', 'save'),
       ),
     )
-    dialog.addEventListener('change', (e) => sync(dialog, e.target))
+    dialog.addEventListener('change', (e) => sync(groups, e.target))
     dialog.addEventListener('cancel', (e) => {
       // Escape closes without granting anything.
       e.preventDefault()
@@ -178,96 +139,98 @@ export function createUI(ctx) {
     })
     dialog.addEventListener('keydown', trap)
     host.append(dialog)
-    sync(dialog, null)
+    sync(groups)
     dialog.showModal()
     focusables(dialog)[0].focus()
   }
 
+  // Tab and Shift+Tab cycle inside the dialog.
   function trap(e) {
     if (e.key !== 'Tab') return
     const list = focusables(dialog)
-    const first = list[0]
-    const last = list[list.length - 1]
-    if (e.shiftKey && document.activeElement === first) {
+    const [from, to] = e.shiftKey ? [0, list.length - 1] : [list.length - 1, 0]
+    if (d.activeElement === list[from]) {
       e.preventDefault()
-      last.focus()
-    } else if (!e.shiftKey && document.activeElement === last) {
-      e.preventDefault()
-      first.focus()
+      list[to].focus()
     }
   }
 
   function closePrefs(quiet) {
     if (!dialog) return
-    if (dialog.open && dialog.close) dialog.close()
     dialog.remove()
     dialog = null
     if (quiet) return
-    const back = opener && opener.isConnected && opener !== document.body ? opener : floating || (banner && focusables(banner)[0])
+    const back = opener && opener.isConnected && opener !== d.body ? opener : floating || (banner && focusables(banner)[0])
     if (back) back.focus()
   }
 
-  function onClick(e) {
+  function readToggles() {
+    const c = {}
+    const s = {}
+    for (const b of dialog.querySelectorAll('input')) {
+      const { service, category } = b.dataset
+      if (service) s[service] = b.checked
+      else c[category] = b.checked
+    }
+    return normalize(cfg, c, s)
+  }
+
+  host.addEventListener('click', (e) => {
     const el = e.target.closest('[data-action]')
-    if (!el) return
-    const action = el.dataset.action
+    const action = el && el.dataset.action
     const source = dialog && dialog.contains(el) ? 'preferences' : 'banner'
-    if (action === 'accept-all') ctx.decide('accept_all', source)
-    else if (action === 'reject-all') ctx.decide('reject_all', source)
+    if (!action) return
+    if (action === 'close') closePrefs()
     else if (action === 'save') {
       const r = readToggles()
-      ctx.decide('custom', 'preferences', r.c, r.s)
-    } else if (action === 'close') closePrefs()
+      decide('custom', source, r.c, r.s)
+    } else if (action.endsWith('all')) decide(action.replace('-', '_'), source) // accept-all, reject-all
     else openPrefs(action === 'services')
-  }
-  host.addEventListener('click', onClick)
+  })
 
   /** Show a placeholder for a blocked iframe, or drop it once the iframe may load. */
   function frame(iframe, ok) {
+    const { consent, service } = iframe.dataset
     let ph = frames.get(iframe)
     if (ok) {
       if (ph) ph.remove()
       frames.delete(iframe)
       iframe.hidden = false
-      return
+    } else if (!ph || !ph.isConnected) {
+      const cat = (cfg.categories || []).find((c) => c.slug === consent) || { slug: consent }
+      const svc = service && (cat.services || []).find((s) => s.slug === service)
+      const name = (svc && svc.name) || service || catName(t, cat)
+      const allow = h('button', 0, t('allow', 0, { name }))
+      allow.onclick = () => allowOne(svc ? service : consent)
+      ph = h(
+        'div',
+        { class: 'temoin-ph', lang, role: 'group', 'aria-label': name },
+        h('p', 0, t('blocked', 0, { name, category: catName(t, cat) })),
+        allow,
+      )
+      // Take the iframe's place, so that loading it later moves nothing.
+      const px = (v) => (/^\d+$/.test(v) ? v + 'px' : v)
+      ph.style.width = px(iframe.width)
+      ph.style.minHeight = px(iframe.height)
+      frames.set(iframe, ph)
+      iframe.hidden = true
+      iframe.before(ph)
     }
-    if (ph && ph.isConnected) return
-    const catSlug = iframe.dataset.consent
-    const svcSlug = iframe.dataset.service
-    const cat = (cfg.categories || []).find((c) => c.slug === catSlug) || { slug: catSlug }
-    const svc = svcSlug && (cat.services || []).find((s) => s.slug === svcSlug)
-    const name = (svc && svc.name) || svcSlug || catName(t, cat)
-    ph = h(
-      'div',
-      { class: 'temoin-ph', lang, role: 'group', 'aria-label': name },
-      h('p', null, t('blocked', null, { name, category: catName(t, cat) })),
-      h(
-        'button',
-        { onclick: () => ctx.allowFrame(catSlug, svc ? svcSlug : null) },
-        t('allow', null, { name }),
-      ),
-    )
-    applyTheme(ph, theme)
-    // Take the iframe's place, so that loading it later moves nothing.
-    const px = (v) => (/^\d+$/.test(v) ? v + 'px' : v)
-    ph.style.width = px(iframe.width)
-    ph.style.minHeight = px(iframe.height)
-    frames.set(iframe, ph)
-    iframe.hidden = true
-    iframe.before(ph)
   }
 
   return {
-    host,
-    showBanner,
-    showFloating,
-    openPrefs,
-    decided() {
-      hideBanner()
+    host_: host,
+    showBanner_: showBanner,
+    showFloating_: showFloating,
+    openPrefs_: openPrefs,
+    decided_() {
+      if (banner) banner.remove()
+      banner = null
+      pad()
       showFloating()
       closePrefs()
     },
-    pad,
-    frame,
+    pad_: pad,
+    frame_: frame,
   }
 }
