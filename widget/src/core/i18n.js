@@ -1,14 +1,50 @@
 // Built-in texts, used when the site's configuration leaves a key out: the banner's texts come
 // from the site; the others (durations, placeholders, the floating button) only from here.
-const KEYS = 'title purposes withdraw accept_all reject_all customize save services_link preferences_title close always_on services privacy lifetime session days day blocked allow floating'.split(' ')
-const zip = (texts) => {
-  const out = {}
-  texts.split('|').forEach((s, i) => (out[KEYS[i]] = s))
-  return out
-}
 export const BUILTIN = {
-  fr: zip('Cookies|Finalités :|Vous pouvez retirer votre consentement à tout moment.|Tout accepter|Tout refuser|Personnaliser|Enregistrer|Partenaires|Préférences|Fermer|Toujours actif|Services|Confidentialité|Durée|session|jours|jour|{name} est bloqué (cookies « {category} »).|Autoriser {name}|Cookies'),
-  en: zip('Cookies|Purposes:|You can withdraw your consent at any time.|Accept all|Reject all|Customize|Save|Partners|Preferences|Close|Always on|Services|Privacy|Lifetime|session|days|day|{name} is blocked (“{category}” cookies).|Allow {name}|Cookies'),
+  fr: {
+    title: 'Cookies',
+    purposes: 'Finalités :',
+    withdraw: 'Vous pouvez retirer votre consentement à tout moment.',
+    accept_all: 'Tout accepter',
+    reject_all: 'Tout refuser',
+    customize: 'Personnaliser',
+    save: 'Enregistrer',
+    services_link: 'Partenaires',
+    preferences_title: 'Préférences',
+    close: 'Fermer',
+    always_on: 'Toujours actif',
+    services: 'Services',
+    privacy: 'Confidentialité',
+    lifetime: 'Durée',
+    session: 'session',
+    days: 'jours',
+    day: 'jour',
+    blocked: '{name} est bloqué (cookies « {category} »).',
+    allow: 'Autoriser {name}',
+    floating: 'Cookies',
+  },
+  en: {
+    title: 'Cookies',
+    purposes: 'Purposes:',
+    withdraw: 'You can withdraw your consent at any time.',
+    accept_all: 'Accept all',
+    reject_all: 'Reject all',
+    customize: 'Customize',
+    save: 'Save',
+    services_link: 'Partners',
+    preferences_title: 'Preferences',
+    close: 'Close',
+    always_on: 'Always on',
+    services: 'Services',
+    privacy: 'Privacy',
+    lifetime: 'Lifetime',
+    session: 'session',
+    days: 'days',
+    day: 'day',
+    blocked: '{name} is blocked (“{category}” cookies).',
+    allow: 'Allow {name}',
+    floating: 'Cookies',
+  },
 }
 
 /** Choose the language: the page's <html lang>, then the browser's, then the site default. */
