@@ -38,7 +38,7 @@ if (!w.Temoin) {
   const post = (url, opts) => w.fetch(url, opts)
   let logged
   const log = (msg, err) => {
-    if (!logged && w.console) console.warn('Témoin: ' + msg, err || '')
+    if (!logged) console.warn('Témoin: ' + msg, err || '')
     logged = 1
   }
   const safe = (fn) =>

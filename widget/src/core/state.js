@@ -118,9 +118,8 @@ export function publicState(choice) {
   }
 }
 
-/** A random UUIDv4 (crypto.randomUUID when available, else getRandomValues). */
+/** A random UUIDv4 (getRandomValues: unlike randomUUID, also on http pages). */
 export function uuid(cryptoObj) {
-  if (cryptoObj.randomUUID) return cryptoObj.randomUUID()
   return '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (c) =>
     (c ^ (cryptoObj.getRandomValues(new Uint8Array(1))[0] & (15 >> (c / 4)))).toString(16),
   )
