@@ -33,7 +33,7 @@ if (!w.Temoin) {
   // Records go to the origin the script came from (this page's for an inline copy).
   const apiBase = me.src ? new URL(me.src).origin : location.origin
 
-  const gpc = navigator.globalPrivacyControl === true
+  const gpc = !!navigator.globalPrivacyControl
   const store = () => w.localStorage
   const post = (url, opts) => w.fetch(url, opts)
   let logged
@@ -121,14 +121,14 @@ if (!w.Temoin) {
     gate.scan_()
     ready = 1
     emit('ready')
-    // Records left undelivered wait for an idle moment: the page's start never pays for them.
-    ;(w.requestIdleCallback || setTimeout)(safe(() => flush(post, store, log)), { timeout: 3000 })
+    // Records left undelivered wait a moment: the page's start never pays for them.
+    setTimeout(safe(() => flush(post, store, log)), 1000)
   }
 
   function boot(config) {
     if (cfg || !config) return
     cfg = config
-    lang = pickLanguage(cfg, d.documentElement.lang, navigator.languages || [navigator.language])
+    lang = pickLanguage(cfg, d.documentElement.lang, navigator.languages)
     const stored = readChoice(d)
     consentId = stored && stored.id
     current = isValid(stored, cfg, now()) ? stored : null

@@ -4,12 +4,7 @@ export const GATED = 'script[type="text/plain"][data-consent],iframe[data-consen
 
 /** Does this mutation batch add anything the gate must look at? */
 export function touchesGated(records) {
-  for (const r of records) {
-    for (const n of r.addedNodes) {
-      if (n.nodeType === 1 && (n.matches(GATED) || n.querySelector(GATED))) return true
-    }
-  }
-  return false
+  return records.some((r) => [...r.addedNodes].some((n) => n.nodeType === 1 && (n.matches(GATED) || n.querySelector(GATED))))
 }
 
 /** Build a live copy of an inert script: same attributes (and nonce), real type, real src. */
