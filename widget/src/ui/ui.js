@@ -60,8 +60,8 @@ export function createUI(cfg, t, lang, choice, decide, allowOne) {
   }
 
   function cookieItem(ck) {
-    const lifetime = t('lifetime') + ' : ' + lifetimeText(t, ck.lifetime_days)
-    return h('li', 0, h('code', 0, ck.name), ' — ' + [t('purpose', ck.texts), lifetime].filter(Boolean).join(' — '))
+    const purpose = t('purpose', ck.texts)
+    return h('li', 0, h('code', 0, ck.name), ' — ' + (purpose && purpose + ' — ') + t('lifetime') + ' : ' + lifetimeText(t, ck.lifetime_days))
   }
 
   // One category: its toggle (kept in step with its services' toggles), text and services.
@@ -209,7 +209,7 @@ export function createUI(cfg, t, lang, choice, decide, allowOne) {
         allow,
       )
       // Take the iframe's place, so that loading it later moves nothing.
-      const px = (v) => (/^\d+$/.test(v) ? v + 'px' : v)
+      const px = (v) => (isNaN(v) ? v : v + 'px')
       ph.style.width = px(iframe.width)
       ph.style.minHeight = px(iframe.height)
       frames.set(iframe, ph)
