@@ -59,7 +59,6 @@ export function createGate(doc, nonce, allowed, onFrame) {
         chain = chain.then(() => activate(el))
       }
     }
-    return chain
   }
 
   return { scan_: scan }

@@ -21,53 +21,43 @@ function save(store, items) {
 
 /** Add one undelivered record to the queue. */
 export function enqueue(store, url, body) {
-  const items = load(store)
-  items.push({ url, body })
-  save(store, items)
+  save(store, [...load(store), { url, body }])
 }
 
 /**
  * POST one record as text/plain JSON (no preflight). Network errors, 408, 429
  * and 5xx queue it; other answers are final. Resolves to true when delivered.
  */
-export function send(fetchFn, store, url, body, log) {
-  const retry = () => {
-    enqueue(store, url, body)
-    return false
-  }
-  let p
+export async function send(fetchFn, store, url, body, log) {
   try {
-    p = fetchFn(url, {
+    const r = await fetchFn(url, {
       method: 'POST',
       headers: { 'Content-Type': 'text/plain' },
       body: JSON.stringify(body),
       keepalive: true,
       credentials: 'omit',
     })
-  } catch (e) {
-    return Promise.resolve(retry())
-  }
-  return p.then(
-    (r) => {
-      if (/^(5|408|429)/.test(r.status)) return retry()
-      // The server judges a withdrawal against the records it has; if an earlier grant
-      // never reached it, the same choices still count as a custom choice.
-      if (r.status === 422 && body.action === 'withdraw') {
-        return send(fetchFn, store, url, { ...body, action: 'custom' }, log)
-      }
+    // The server judges a withdrawal against the records it has; if an earlier grant
+    // never reached it, the same choices still count as a custom choice.
+    if (r.status === 422 && body.action === 'withdraw') {
+      return send(fetchFn, store, url, { ...body, action: 'custom' }, log)
+    }
+    if (!/^(5|408|429)/.test(r.status)) {
       if (!r.ok && log) log('record refused: ' + r.status)
       return r.ok
-    },
-    retry,
-  )
+    }
+  } catch (e) {
+    // Offline, blocked or refused by the browser: queued like a 5xx.
+  }
+  enqueue(store, url, body)
+  return false
 }
 
 /** Send every queued record again, oldest first; failures go back to the queue. */
-export function flush(fetchFn, store, log) {
+export async function flush(fetchFn, store, log) {
   const items = load(store)
+  let delivered = 0
   save(store, [])
-  return items.reduce(
-    (p, it) => p.then((n) => send(fetchFn, store, it.url, it.body, log).then((ok) => n + ok)),
-    Promise.resolve(0),
-  )
+  for (const it of items) delivered += await send(fetchFn, store, it.url, it.body, log)
+  return delivered
 }
