@@ -58,7 +58,6 @@ if (!w.Temoin) {
   const allowed = (cat, svc) => required(cat) || allows(current, cat, svc)
   const recordUrl = () => apiBase + '/api/v1/sites/' + encodeURIComponent(cfg.site) + '/consents'
 
-
   // Delete the declared cookies of everything now refused, keeping those of what is allowed.
   function cleanup(choice) {
     const drop = []

@@ -131,13 +131,13 @@ export function createUI(cfg, t, lang, choice, decide, allowOne) {
         button('save', 'save'),
       ),
     )
-    dialog.addEventListener('change', (e) => sync(groups, e.target))
-    dialog.addEventListener('cancel', (e) => {
+    dialog.onchange = (e) => sync(groups, e.target)
+    dialog.oncancel = (e) => {
       // Escape closes without granting anything.
       e.preventDefault()
       closePrefs()
-    })
-    dialog.addEventListener('keydown', trap)
+    }
+    dialog.onkeydown = trap
     host.append(dialog)
     sync(groups)
     dialog.showModal()
@@ -175,7 +175,7 @@ export function createUI(cfg, t, lang, choice, decide, allowOne) {
     return normalize(cfg, c, s)
   }
 
-  host.addEventListener('click', (e) => {
+  host.onclick = (e) => {
     const el = e.target.closest('[data-action]')
     const action = el && el.dataset.action
     const source = dialog && dialog.contains(el) ? 'preferences' : 'banner'
@@ -186,7 +186,7 @@ export function createUI(cfg, t, lang, choice, decide, allowOne) {
       decide('custom', source, r.c, r.s)
     } else if (action.endsWith('all')) decide(action.replace('-', '_'), source) // accept-all, reject-all
     else openPrefs(action === 'services')
-  })
+  }
 
   /** Show a placeholder for a blocked iframe, or drop it once the iframe may load. */
   function frame(iframe, ok) {
