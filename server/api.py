@@ -12,7 +12,6 @@ from flask_cors import CORS
 from . import consent, policy
 from .auth import allows, find_token
 from .errors import ApiError
-from .extensions import db
 from .limits import consent_limits
 from .schemas import ConsentIn, ConsentOut, ConsentStateOut, PolicyOut
 
@@ -144,7 +143,6 @@ def record(key: str) -> Response:
     consent_id = str(data.pop("consent_id") or uuid.uuid4())
     data["consent_id"] = consent_id
     rec = consent.record_consent(pub, data, consent_id, request.headers.get("User-Agent"))
-    db.session.commit()  # before shaping the answer: the site's chain lock is held until here
     body = consent_out.dump(rec)
     resp = jsonify(body)
     resp.status_code = 201

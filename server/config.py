@@ -20,6 +20,8 @@ class Defaults:
     CONFIG_CACHE_SECONDS = 5.0
     WIDGET_MAX_AGE = 300
     STORE_USER_AGENT = True
+    # Most records one writer commit appends (group commit; see server/chainwriter.py).
+    CONSENT_BATCH_MAX = 64
 
     # Consent log retention: days kept after a record is superseded or expired (13 months).
     RETENTION_DAYS = 395

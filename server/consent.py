@@ -7,8 +7,10 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask import current_app
 from sqlalchemy import bindparam, insert, select, update
 
+from .chainwriter import Pending, writer
 from .errors import ApiError
 from .extensions import db
 from .models import ChainHead, ConsentRecord, Site, utcnow
@@ -19,29 +21,18 @@ GENESIS = "0" * 64
 
 
 _HEADS = ChainHead.__table__
-_TAKE_HEAD = (
+# Moving a site's head by n reserves n places in its chain and locks the head row until
+# commit (a row lock on PostgreSQL; SQLite's write lock is already held since BEGIN).
+_TAKE_HEADS = (
     update(_HEADS)
     .where(_HEADS.c.site_id == bindparam("site"))
-    .values(seq=_HEADS.c.seq + 1)
+    .values(seq=_HEADS.c.seq + bindparam("n"))
     .returning(_HEADS.c.seq, _HEADS.c.hash)
 )
 _SET_HEAD = (
     update(_HEADS).where(_HEADS.c.site_id == bindparam("site")).values(hash=bindparam("new_hash"))
 )
 _INSERT = insert(ConsentRecord.__table__)
-# PostgreSQL takes the insert and the move of the head in one statement: one round trip
-# fewer while the site's chain lock is held.
-_APPEND_PG = _SET_HEAD.add_cte(
-    insert(ConsentRecord.__table__)
-    .values(
-        {
-            c.name: bindparam("v_" + c.name, type_=c.type)
-            for c in ConsentRecord.__table__.columns
-            if c.name != "id"
-        }
-    )
-    .cte("appended")
-)
 
 
 def canonical_record(rec: ConsentRecord, site_key: str) -> dict[str, Any]:
@@ -164,32 +155,41 @@ def _fields(
 def record_consent(
     pub: Published, data: dict[str, Any], consent_id: str, user_agent: str | None
 ) -> ConsentRecord:
-    """Validate a loaded choice and append it to the site's chain (the caller commits)."""
+    """Validate a loaded choice, append it to the site's chain and return it once committed."""
     _check(pub, data)
     if data["action"] == "withdraw":
         _check_withdraw(pub, data)
     info = get_version(pub, data["policy_version"])
     assert info is not None
-    conn = db.session.connection()
-    # Taking the head row first serialises writers of one site (row lock on PostgreSQL,
-    # the database write lock on SQLite), so the chain can never fork. Prepared Core
-    # statements keep the time every other writer waits for that lock short.
-    head = conn.execute(_TAKE_HEAD, {"site": pub.site_id}).one()
     fields = _fields(pub, info, data, consent_id, user_agent)
-    fields["seq"] = head.seq
-    # A transient record: written with one INSERT, and returned to shape the answer.
-    rec = ConsentRecord(**fields)
-    rec.prev_hash = head.hash or GENESIS
-    rec.digest = digest_of(rec, pub.key)
-    rec.hash = link_hash(rec.prev_hash, rec.digest)
-    fields.update(prev_hash=rec.prev_hash, digest=rec.digest, hash=rec.hash)
-    if conn.dialect.name == "postgresql":
-        params = {"v_" + k: v for k, v in fields.items()}
-        conn.execute(_APPEND_PG, {**params, "site": pub.site_id, "new_hash": rec.hash})
-    else:
-        conn.execute(_INSERT, fields)
-        conn.execute(_SET_HEAD, {"site": pub.site_id, "new_hash": rec.hash})
-    return rec
+    # Release this request's read transaction (on SQLite it holds the write lock).
+    db.session.rollback()
+    chained = writer(current_app).append(Pending(pub.site_id, pub.key, fields))
+    return ConsentRecord(**chained)
+
+
+def append_batch(batch: list[Pending]) -> None:
+    """Chain queued records: each site's head is taken once, in site order (the caller commits).
+
+    Taking heads in one order means two writers can never wait for each other's heads.
+    """
+    conn = db.session.connection()
+    by_site: dict[int, list[Pending]] = {}
+    for item in batch:
+        by_site.setdefault(item.site_id, []).append(item)
+    for site_id in sorted(by_site):
+        items = by_site[site_id]
+        head = conn.execute(_TAKE_HEADS, {"site": site_id, "n": len(items)}).one()
+        seq, prev = head.seq - len(items), head.hash or GENESIS
+        for item in items:
+            seq += 1
+            item.fields["seq"] = seq
+            rec = ConsentRecord(**item.fields)
+            item.fields["prev_hash"] = prev
+            item.fields["digest"] = digest = digest_of(rec, item.site_key)
+            item.fields["hash"] = prev = link_hash(prev, digest)
+        conn.execute(_INSERT, [item.fields for item in items])
+        conn.execute(_SET_HEAD, {"site": site_id, "new_hash": prev})
 
 
 def history(site_id: int, consent_id: str) -> list[ConsentRecord]:

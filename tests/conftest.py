@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, make_url, text
 from werkzeug.serving import make_server
 
 from server import create_app, policy
+from server.chainwriter import writer
 from server.extensions import db
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -33,7 +34,8 @@ def need(condition: bool, reason: str) -> None:
 
 
 def _worker() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+    # The process id keeps concurrent pytest runs on one server out of each other's way.
+    return f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
 
 
 @pytest.fixture(scope="session")
@@ -111,6 +113,7 @@ def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
     application = make_app(request, tmp_path)
     with application.app_context():
         yield application
+        writer(application).stop()
         db.session.remove()
         db.engine.dispose()
     policy.invalidate()
@@ -178,6 +181,7 @@ def live_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Live
     server.start()
     yield server
     server.stop()
+    writer(application).stop()
     with application.app_context():
         db.engine.dispose()
     policy.invalidate()

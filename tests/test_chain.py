@@ -250,3 +250,50 @@ def _rechain(site) -> None:
         rec.hash = prev = link_hash(prev, rec.digest)
     db.session.get(ChainHead, site.id).hash = prev
     db.session.commit()
+
+
+@pytest.mark.parametrize("app", ["postgres"], indirect=True)
+def test_writers_queued_behind_a_held_head_commit_together(app, shop):
+    """Records that queue while a site's head is held are appended in one commit."""
+    from sqlalchemy import event, text
+
+    commits: list[int] = []
+
+    def count_commit(conn) -> None:
+        commits.append(1)
+
+    event.listen(db.engine, "commit", count_commit)
+    holder = db.engine.connect()
+    holder.execute(text("SELECT 1 FROM chain_heads WHERE site_id = :s FOR UPDATE"), {"s": shop.id})
+    statuses: list[int] = []
+
+    def post() -> None:
+        statuses.append(app.test_client().post(URL, json=choice_body(), headers=ORIGIN).status_code)
+
+    threads = [threading.Thread(target=post) for _ in range(5)]
+    for t in threads:
+        t.start()
+    # Wait until the writer is blocked on the held head and the other requests are queued.
+    waiting = 0
+    for _ in range(100):
+        waiting = holder.execute(
+            text(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                " AND datname = current_database()"
+            )
+        ).scalar()
+        if waiting:
+            break
+        threading.Event().wait(0.05)
+    threading.Event().wait(0.3)
+    holder.rollback()
+    holder.close()
+    for t in threads:
+        t.join()
+    event.remove(db.engine, "commit", count_commit)
+    assert waiting == 1
+    assert statuses == [201] * 5
+    assert len(commits) <= 2
+    db.session.expire_all()
+    assert [r.seq for r in records()] == [1, 2, 3, 4, 5]
+    assert verify_chain(shop).ok
