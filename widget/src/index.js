@@ -56,7 +56,6 @@ if (!w.Temoin) {
   const emit = (name) => d.dispatchEvent(new CustomEvent('temoin:' + name, { detail: publicState(current) }))
   const required = (slug) => (cfg.categories || []).some((c) => c.required && c.slug === slug)
   const allowed = (cat, svc) => required(cat) || allows(current, cat, svc)
-  const recordUrl = () => apiBase + '/api/v1/sites/' + encodeURIComponent(cfg.site) + '/consents'
 
   // Delete the declared cookies of everything now refused, keeping those of what is allowed.
   function cleanup(choice) {
@@ -82,9 +81,10 @@ if (!w.Temoin) {
     writeChoice(d, location, next, lifetime(cfg))
     cmUpdate(w, next.c)
     cleanup(next)
-    if (ui) ui.decided_()
+    ui.decided_()
     gate.scan_()
-    send(post, store, recordUrl(), recordBody(cfg, next, action, source, lang, location.pathname), log)
+    const url = apiBase + '/api/v1/sites/' + encodeURIComponent(cfg.site) + '/consents'
+    send(post, store, url, recordBody(cfg, next, action, source, lang, location.pathname), log)
     emit('change')
     if (cfg.reload_on_withdraw && gone.c.length + gone.s.length) location.reload()
   }

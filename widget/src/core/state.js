@@ -14,7 +14,6 @@ export function lifetime(cfg) {
 
 /** Parse the `temoin` cookie value; null when absent or unreadable. */
 export function parseChoice(raw) {
-  if (!raw) return null
   try {
     const v = JSON.parse(decodeURIComponent(raw))
     return v && typeof v.id == 'string' && v.c && typeof v.c == 'object' ? v : null

@@ -194,7 +194,6 @@ export function createUI(cfg, t, lang, choice, decide, allowOne) {
     let ph = frames.get(iframe)
     if (ok) {
       if (ph) ph.remove()
-      frames.delete(iframe)
       iframe.hidden = false
     } else if (!ph || !ph.isConnected) {
       const cat = (cfg.categories || []).find((c) => c.slug === consent) || { slug: consent }
