@@ -51,7 +51,7 @@ export const BUILTIN = {
 export function pickLanguage(cfg, htmlLang, browserLangs) {
   const langs = cfg.languages || []
   for (const tag of [htmlLang, ...(browserLangs || [])]) {
-    const lang = String(tag || '').toLowerCase().split('-')[0]
+    const lang = (tag || '').toLowerCase().split('-')[0]
     if (lang && langs.includes(lang)) return lang
   }
   return cfg.default_language || langs[0] || 'fr'

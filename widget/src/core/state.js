@@ -66,7 +66,7 @@ export function allChoices(cfg, on, gpc) {
 export function allows(choice, category, service) {
   if (!choice) return false
   if (service && choice.s && service in choice.s) return !!choice.s[service]
-  return !!(choice.c && choice.c[category])
+  return !!choice.c[category]
 }
 
 /** Slugs of categories and services granted in `before` but not in `after`. */

@@ -19,7 +19,9 @@ export function createUI(cfg, t, lang, choice, decide, allowOne) {
   let banner, dialog, floating, opener, spacer
   let height = 0
   // Accept and refuse share one look (same size, same weight); only « customize » differs.
-  const button = (action, key, cls) => h('button', { class: cls, 'data-action': action }, t(key))
+  // A button's text is the one named like its action (accept-all: accept_all) unless told.
+  const button = (action, cls, key = action.replace('-', '_')) =>
+    h('button', { class: cls, 'data-action': action }, t(key))
 
   function showBanner() {
     const names = optional(cfg).map((c) => catName(t, c))
@@ -30,13 +32,13 @@ export function createUI(cfg, t, lang, choice, decide, allowOne) {
       h('p', 0, t('description')),
       h('p', 0, t('purposes') + ' ' + names.join(', ') + '.'),
       h('p', 0, t('withdraw')),
-      button('services', 'services_link', 'tm-link'),
+      button('services', 'tm-link', 'services_link'),
       h(
         'div',
         { class: 'tm-actions' },
-        button('accept-all', 'accept_all'),
-        button('reject-all', 'reject_all'),
-        button('customize', 'customize', 'tm-sec'),
+        button('accept-all'),
+        button('reject-all'),
+        button('customize', 'tm-sec'),
       ),
     )
     host.prepend(banner)
@@ -56,7 +58,7 @@ export function createUI(cfg, t, lang, choice, decide, allowOne) {
   }
 
   function showFloating() {
-    if (cfg.floating_button && !floating) host.append((floating = button('open', 'floating', 'tm-float')))
+    if (cfg.floating_button && !floating) host.append((floating = button('open', 'tm-float', 'floating')))
   }
 
   function cookieItem(ck) {
@@ -121,14 +123,14 @@ export function createUI(cfg, t, lang, choice, decide, allowOne) {
     dialog = h(
       'dialog',
       { 'aria-modal': 'true', 'aria-labelledby': 'tm-p' },
-      h('div', { class: 'tm-row' }, h('h2', { id: 'tm-p' }, t('preferences_title')), button('close', 'close', 'tm-sec')),
+      h('div', { class: 'tm-row' }, h('h2', { id: 'tm-p' }, t('preferences_title')), button('close', 'tm-sec')),
       (cfg.categories || []).map((cat) => categoryBlock(cat, now, expand, groups)),
       h(
         'div',
         { class: 'tm-foot tm-actions' },
-        button('reject-all', 'reject_all'),
-        button('accept-all', 'accept_all'),
-        button('save', 'save'),
+        button('reject-all'),
+        button('accept-all'),
+        button('save'),
       ),
     )
     dialog.onchange = (e) => sync(groups, e.target)
