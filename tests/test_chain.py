@@ -268,20 +268,25 @@ def test_writers_queued_behind_a_held_head_commit_together(app, shop):
     statuses: list[int] = []
 
     def post() -> None:
-        statuses.append(app.test_client().post(URL, json=choice_body(), headers=ORIGIN).status_code)
+        resp = app.test_client().post(URL, json=choice_body(), headers=ORIGIN)
+        statuses.append(resp.status_code)
+        if resp.status_code != 201:
+            print(resp.get_data(as_text=True))
 
     threads = [threading.Thread(target=post) for _ in range(5)]
     for t in threads:
         t.start()
     # Wait until the writer is blocked on the held head and the other requests are queued.
+    # (A separate connection each time: pg_stat_activity is frozen within a transaction.)
     waiting = 0
     for _ in range(100):
-        waiting = holder.execute(
-            text(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                " AND datname = current_database()"
-            )
-        ).scalar()
+        with db.engine.connect() as probe:
+            waiting = probe.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                    " AND datname = current_database()"
+                )
+            ).scalar()
         if waiting:
             break
         threading.Event().wait(0.05)
