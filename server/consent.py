@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.orm import Session
 
 from .chainwriter import Pending, writer
 from .errors import ApiError
@@ -238,16 +239,31 @@ class Verification:
 
 
 def verify_chain(site: Site) -> Verification:
-    """Re-compute every digest and link of a site's chain and report each break."""
+    """Re-compute every digest and link of a site's chain and report each break.
+
+    The head and the records are read in one snapshot (REPEATABLE READ on PostgreSQL; on
+    SQLite the session's transaction already holds the write lock), so records appended
+    meanwhile by a live server are not mistaken for insertions.
+    """
     result = Verification(site=site.key, problems=[])
     problems = result.problems
     assert problems is not None
-    head = db.session.get(ChainHead, site.id)
+    if db.engine.dialect.name != "postgresql":
+        _verify(db.session, site, result, problems)
+        return result
+    repeatable = db.engine.connect().execution_options(isolation_level="REPEATABLE READ")
+    with repeatable as conn, Session(bind=conn) as session:
+        _verify(session, site, result, problems)
+    return result
+
+
+def _verify(session: Session, site: Site, result: Verification, problems: list[Problem]) -> None:
+    head = session.get(ChainHead, site.id)
     if head is None:
         problems.append(Problem(0, None, "chain head missing"))
-        return result
+        return
     expected_seq, running = head.base_seq + 1, head.base_hash or GENESIS
-    rows = db.session.execute(
+    rows = session.execute(
         select(ConsentRecord)
         .where(ConsentRecord.site_id == site.id)
         .order_by(ConsentRecord.seq)
@@ -276,4 +292,3 @@ def verify_chain(site: Site) -> Verification:
         problems.append(Problem(head.seq, None, f"{kind} (head at seq {head.seq})"))
     elif head.hash != running and head.seq:
         problems.append(Problem(head.seq, None, "head hash does not match the last record"))
-    return result
