@@ -50,13 +50,14 @@ JS = "application/javascript; charset=utf-8"
 SETTLE_MS = 300  # after the banner (or the load, without one): late long tasks and shifts
 
 # Runs first in the top document: long tasks (with the scripts that ran in long frames), layout
-# shifts, the first paint, the page's first frame and the first frame in which the banner is laid
-# out in view and visible. Frames are timed when they start (requestAnimationFrame), the same way
-# for every variant: the first frame that shows a banner, or the page's first frame without one.
+# shifts, the first contentful paint, and when frames start (requestAnimationFrame): the first
+# with content in <body>, and the first in which the banner is laid out in view and visible.
+# Every variant is timed alike: at the start of the frame that shows its banner or, without one,
+# the page's content. (A paint is presented later, by as much for every variant.)
 PROBE = """
 (sel => {
   if (window !== top) return
-  const m = (window.__bench = { frame: null, banner: null, tasks: [], scripts: [], cls: 0 })
+  const m = (window.__bench = { page: null, banner: null, tasks: [], scripts: [], cls: 0 })
   try {
     const watch = (type, fn) =>
       new PerformanceObserver(l => l.getEntries().forEach(fn)).observe({ type, buffered: true })
@@ -67,13 +68,14 @@ PROBE = """
     watch('layout-shift', e => { if (!e.hadRecentInput) m.cls += e.value })
   } catch (e) {}
   const tick = () => {
-    m.frame = m.frame || performance.now()
-    const b = sel && document.querySelector(sel)
+    const now = performance.now()
+    if (m.page === null && document.body && document.body.childElementCount) m.page = now
+    const b = sel && m.banner === null && document.querySelector(sel)
     const r = b && b.getBoundingClientRect()
     const s = b && getComputedStyle(b)
     if (r && r.height > 0 && r.top < innerHeight && r.bottom > 0 &&
-        s.visibility !== 'hidden' && +s.opacity > 0) m.banner = performance.now()
-    else requestAnimationFrame(tick)
+        s.visibility !== 'hidden' && +s.opacity > 0) m.banner = now
+    if (m.page === null || (sel && m.banner === null)) requestAnimationFrame(tick)
   }
   requestAnimationFrame(tick)
 })(SELECTOR)
@@ -199,8 +201,8 @@ def load_once(browser: Any, base: str, variant: Variant, slowdown: int) -> dict[
         urls: list[str] = []
         page.on("request", lambda r: urls.append(r.url))
         page.goto(base + variant.path, wait_until="load")
-        wait = "window.__bench.banner" if variant.banner else "window.__bench.frame"
-        page.wait_for_function(f"{wait} !== null", timeout=20_000)
+        wait = "banner" if variant.banner else "page"
+        page.wait_for_function(f"window.__bench.{wait} !== null", timeout=20_000)
         page.wait_for_timeout(SETTLE_MS)
         m = page.evaluate("window.__bench")
     finally:
@@ -210,7 +212,7 @@ def load_once(browser: Any, base: str, variant: Variant, slowdown: int) -> dict[
     own = [t for t in m["tasks"] if any(s[0] < t[0] + t[1] and t[0] < s[0] + s[1] for s in mine)]
     return {
         "fcp": m.get("fcp") or float("nan"),
-        "frame": m["frame"],
+        "frame": m["page"],
         "banner": m["banner"] if variant.banner else float("nan"),
         "long_tasks": len(m["tasks"]),
         "long_ms": sum(t[1] for t in m["tasks"]),
@@ -345,7 +347,7 @@ def main() -> None:
         )
         print(
             "\nbanner: ms from navigation start to the start of the first frame showing it; after "
-            "the page's frame: minus the first frame of the page without banner."
+            "the page's frame: minus the first frame with content of the page without banner."
             f"\nfirst contentful paint, 1× / 4×: {paints}."
             "\nlong tasks: in the page until the banner shows + "
             f"{SETTLE_MS} ms; (widget's): those in which the widget's own code ran."
