@@ -50,7 +50,7 @@ if (!w.Temoin) {
       }
     }
 
-  let cfg, current, consentId, lang, ui, gate, mounted, ready
+  let cfg, current, consentId, lang, ui, gate, ready
 
   const now = () => Math.floor(Date.now() / 1000)
   const emit = (name) => d.dispatchEvent(new CustomEvent('temoin:' + name, { detail: publicState(current) }))
@@ -81,7 +81,7 @@ if (!w.Temoin) {
     writeChoice(d, location, next, lifetime(cfg))
     cmUpdate(w, next.c)
     cleanup(next)
-    ui.decided_()
+    if (ui) ui.decided_()
     gate.scan_()
     const url = apiBase + '/api/v1/sites/' + encodeURIComponent(cfg.site) + '/consents'
     send(post, store, url, recordBody(cfg, next, action, source, lang, location.pathname), log)
@@ -106,9 +106,12 @@ if (!w.Temoin) {
     decide('custom', source, c, s)
   }
 
+  // The script runs in <head>: everything visible waits for <body>, still before the first paint.
   function mount() {
-    if (mounted || !d.body || !ui) return
-    mounted = 1
+    if (ui || !d.body) return
+    installCss(d, css + themeCss(cfg.theme || {}), nonce)
+    const allowOne = (slug) => change({ [slug]: 1 }, 'placeholder')
+    ui = createUI(cfg, translator(cfg, lang), lang, () => current, safe(decide), safe(allowOne))
     d.body.prepend(ui.host_)
     if (current) ui.showFloating_()
     else ui.showBanner_()
@@ -132,9 +135,6 @@ if (!w.Temoin) {
     consentId = stored && stored.id
     current = isValid(stored, cfg, now()) ? stored : null
     if (current) cmUpdate(w, current.c)
-    installCss(d, css + themeCss(cfg.theme || {}), nonce)
-    const allowOne = (slug) => change({ [slug]: 1 }, 'placeholder')
-    ui = createUI(cfg, translator(cfg, lang), lang, () => current, safe(decide), safe(allowOne))
     gate = createGate(d, nonce, allowed, (frame, ok) => {
       mount()
       setFrame(frame, ok)
@@ -170,7 +170,7 @@ if (!w.Temoin) {
     update: (changes) => change(changes, 'api'),
     show: () => {
       mount()
-      if (mounted) ui.openPrefs_()
+      if (ui) ui.openPrefs_()
     },
     on: (name, fn) => {
       const type = 'temoin:' + name

@@ -14,6 +14,7 @@ export function lifetime(cfg) {
 
 /** Parse the `temoin` cookie value; null when absent or unreadable. */
 export function parseChoice(raw) {
+  if (!raw) return null // the usual case: no exception thrown on the way
   try {
     const v = JSON.parse(decodeURIComponent(raw))
     return v && typeof v.id == 'string' && v.c && typeof v.c == 'object' ? v : null
