@@ -18,12 +18,11 @@ import {
   withdrawn,
 } from './core/state.js'
 import { deleteCookies, readChoice, writeChoice } from './core/storage.js'
-import { installCss, themeCss } from './ui/dom.js'
+import { d, installCss, themeCss } from './ui/dom.js'
 import css from './ui/styles.css'
 import { createUI } from './ui/ui.js'
 
 const w = window
-const d = document
 
 if (!w.Temoin) {
   // Consent Mode v2 default: the very first dataLayer entry, before any tag can run.

@@ -1,8 +1,9 @@
 // A tiny element builder: attributes by setAttribute, children appended as text or nodes, never HTML.
+export const d = document
 
 /** Create an element; `true` becomes an empty attribute, falsy props and children are left out. */
 export function h(tag, props, ...kids) {
-  const el = document.createElement(tag)
+  const el = d.createElement(tag)
   for (const k in props) if (props[k]) el.setAttribute(k, props[k] === true ? '' : props[k])
   el.append(...kids.flat(2).filter(Boolean))
   return el

@@ -2,9 +2,8 @@
 // The dialog is built only when opened: the page's start pays for the banner alone.
 import { lifetimeText } from '../core/i18n.js'
 import { normalize, optional } from '../core/state.js'
-import { focusables, h } from './dom.js'
+import { d, focusables, h } from './dom.js'
 
-const d = document
 const catName = (t, cat) => t('name', cat.texts) || cat.slug
 const box = (props) => h('input', { type: 'checkbox', ...props })
 
@@ -142,8 +141,8 @@ export function createUI(cfg, t, lang, choice, decide, allowOne) {
     dialog.onkeydown = trap
     host.append(dialog)
     sync(groups)
+    // showModal() moves the focus to the first focusable element (the close button).
     dialog.showModal()
-    focusables(dialog)[0].focus()
   }
 
   // Tab and Shift+Tab cycle inside the dialog.
