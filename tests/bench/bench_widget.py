@@ -247,10 +247,10 @@ def measure(base: str, keys: list[str], runs: int, slowdown: int) -> dict[str, d
     }
 
 
-def peer_bytes(base: str) -> tuple[int, int]:
-    """gzip -9 and brotli bytes of the peer's JS, CSS and configuration."""
+def peer_bytes(base: str, names: list[str]) -> tuple[int, int]:
+    """gzip -9 and brotli bytes of some of the peer's files, added up."""
     total = [0, 0]
-    for name in [*cookieconsent.FILES, "config.js"]:
+    for name in names:
         _, gz, br = sizes(fetch(base + PEER + name, "identity"))
         total[0] += gz
         total[1] += br
@@ -282,8 +282,8 @@ def table(rows: dict[str, dict[str, Any]], keys: list[str]) -> str:
         out.append(
             f"| {VARIANTS[key].name} | {r['gz']:,} B | {r['br']:,} B "
             f"| {r['requests1']:.0f} ({r['widget_requests1']:.0f}) "
-            f"| {r['banner1']:.0f} ms | +{r['banner1'] - bare['frame1']:.0f} ms "
-            f"| {r['banner4']:.0f} ms | +{r['banner4'] - bare['frame4']:.0f} ms "
+            f"| {r['banner1']:.0f} ms | {r['banner1'] - bare['frame1']:+.0f} ms "
+            f"| {r['banner4']:.0f} ms | {r['banner4'] - bare['frame4']:+.0f} ms "
             f"| {pair('long')} | {pair('code')} | {pair('own')} "
             f"| {max(r['cls1'], r['cls4']):.3f} |"
         )
@@ -349,8 +349,15 @@ def main() -> None:
         keys = ["bare", "temoin"] + ([] if args.no_peer else ["peer"])
         rows = collect(base, keys, args.runs)
         rows["temoin"].update(gz=demo_gz, br=demo_br)
+        files = list(cookieconsent.FILES)
         if not args.no_peer:
-            rows["peer"]["gz"], rows["peer"]["br"] = peer_bytes(base)
+            rows["peer"]["gz"], rows["peer"]["br"] = peer_bytes(base, [*files, "config.js"])
+            lib_gz, lib_br = peer_bytes(base, files)
+            print(
+                f"library alone: Témoin {gz:,} B gzip -9, {br:,} B brotli; orestbida/cookieconsent "
+                f"(JS+CSS) {lib_gz:,} B gzip -9, {lib_br:,} B brotli (each row below adds the "
+                "site's configuration: inlined in /w/demo.js, a config.js for the peer)"
+            )
         print(f"\nChromium, demo article page, median of {args.runs} fresh loads per variant")
         print(table(rows, keys))
         paints = "; ".join(
