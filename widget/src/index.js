@@ -73,7 +73,7 @@ if (!w.Temoin) {
     if (!cfg) return
     const base = kind === 'custom' ? normalize(cfg, c, s) : allChoices(cfg, kind === 'accept_all', gpc)
     // The id is made on the first decision: a visit that decides nothing needs none.
-    const next = { id: consentId || (consentId = uuid(w.crypto)), v: cfg.version, c: base.c, s: base.s, t: now(), g: gpc ? 1 : 0 }
+    const next = { id: consentId || (consentId = uuid(w.crypto)), v: cfg.version, c: base.c, s: base.s, t: now(), g: +gpc }
     const gone = withdrawn(current, next)
     const action = actionFor(kind, current, next)
     current = next

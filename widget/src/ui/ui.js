@@ -1,7 +1,7 @@
 // Rendering: the banner, the preferences dialog, iframe placeholders and the floating button.
 // The dialog is built only when opened: the page's start pays for the banner alone.
 import { lifetimeText } from '../core/i18n.js'
-import { normalize, optional } from '../core/state.js'
+import { optional } from '../core/state.js'
 import { d, focusables, h } from './dom.js'
 
 const catName = (t, cat) => t('name', cat.texts) || cat.slug
@@ -165,17 +165,6 @@ export function createUI(cfg, t, lang, choice, decide, allowOne) {
     if (back) back.focus()
   }
 
-  function readToggles() {
-    const c = {}
-    const s = {}
-    for (const b of dialog.querySelectorAll('input')) {
-      const { service, category } = b.dataset
-      if (service) s[service] = b.checked
-      else c[category] = b.checked
-    }
-    return normalize(cfg, c, s)
-  }
-
   host.onclick = (e) => {
     const el = e.target.closest('[data-action]')
     const action = el && el.dataset.action
@@ -183,8 +172,14 @@ export function createUI(cfg, t, lang, choice, decide, allowOne) {
     if (!action) return
     if (action === 'close') closePrefs()
     else if (action === 'save') {
-      const r = readToggles()
-      decide('custom', source, r.c, r.s)
+      const c = {}
+      const s = {}
+      for (const b of dialog.querySelectorAll('input')) {
+        const { service, category } = b.dataset
+        if (service) s[service] = b.checked
+        else c[category] = b.checked
+      }
+      decide('custom', source, c, s)
     } else if (action.endsWith('all')) decide(action.replace('-', '_'), source) // accept-all, reject-all
     else openPrefs(action === 'services')
   }
