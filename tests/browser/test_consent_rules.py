@@ -87,6 +87,12 @@ def test_accept_all_runs_every_tag_at_once(page: Any, context: Any, demo: Any) -
     assert body["action"] == "accept_all" and body["gpc"] is False
     assert body["choices"] == {slug: True for slug in OPTIONAL}
     page.wait_for_function("(window.__temoinDemo || []).length >= 6")
+    # The share frames set their cookies when they finish loading, after the page's tags.
+    expected = set().union(*(TAG_COOKIES[c] for c in OPTIONAL))
+    for _ in range(100):
+        if expected <= set(cookies(context)):
+            break
+        page.wait_for_timeout(100)
     names = set(cookies(context))
     for category in OPTIONAL:
         assert TAG_COOKIES[category] <= names, category
