@@ -400,3 +400,16 @@ class StatsOut(Schema):
     totals = fields.Nested(_Counts)
     days = fields.List(fields.Nested(StatsDay))
     versions = fields.List(fields.Nested(StatsVersion))
+
+
+class PasswordIn(Strict):
+    """Changing one's own password: the current one, the new one and its confirmation."""
+
+    current_password = fields.String(required=True, validate=validate.Length(min=1, max=1024))
+    new_password = fields.String(required=True, validate=validate.Length(min=10, max=1024))
+    confirm = fields.String(required=True, validate=validate.Length(max=1024))
+
+    @validates_schema
+    def _confirmed(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if "new_password" in data and data.get("confirm") != data["new_password"]:
+            raise ValidationError("Does not match the new password.", "confirm")

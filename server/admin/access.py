@@ -46,6 +46,12 @@ def sign_in(admin: Admin) -> None:
     session["at"] = int(time.time())
 
 
+def keep_session(admin: Admin) -> None:
+    """Keep the current session valid after its admin's password changed (others end)."""
+    session["fp"] = _fingerprint(admin)
+    g.admin = admin
+
+
 def current_admin() -> Admin | None:
     """Return the signed-in admin, or None when the session is absent, stale or revoked."""
     if "admin" in g:

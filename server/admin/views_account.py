@@ -1,0 +1,47 @@
+"""The signed-in admin's own account: changing the password."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from marshmallow import ValidationError
+
+from ..auth import check_password, hash_password
+from ..extensions import db
+from ..schemas_admin import PasswordIn
+from . import bp
+from .access import current_admin, keep_session, login_required
+from .audit import record_event
+from .forms import errors_of
+
+FIELDS = ("current_password", "new_password", "confirm")
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password() -> Any:
+    """Change one's password; every other session of this admin ends."""
+    admin = current_admin()
+    assert admin is not None
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        form = {k: (request.form.get(k) or "") for k in FIELDS}
+        try:
+            data = PasswordIn().load(form)
+        except ValidationError as err:
+            errors = errors_of(err.messages)
+        if not errors.get("current_password") and not check_password(
+            admin.password_hash, form["current_password"]
+        ):
+            errors["current_password"] = "Wrong password."
+        if not errors:
+            admin.password_hash = hash_password(data["new_password"])
+            record_event(None, admin.email, "change password", admin.email)
+            db.session.commit()
+            keep_session(admin)
+            flash("Your password is changed; your other sessions are signed out.")
+            return redirect(url_for("admin.password"))
+    # Passwords are never sent back in the page.
+    html = render_template("admin/password.html", values={}, errors=errors)
+    return html, 422 if errors else 200
