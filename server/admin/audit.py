@@ -1,13 +1,23 @@
-"""The audit log: who changed what, when, with the state before and after."""
+"""The audit log: who changed what, when, with the state before and after.
+
+Account events (sign-ins, failed sign-ins, sign-outs, password changes) belong to no site:
+a site's log shows those of the site's members only, so no other site's admins appear.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from ..extensions import db
-from ..models import AuditEvent, utcnow
+from ..models import Admin, AuditEvent, Membership, utcnow
+
+SIGN_IN = "sign in"
+SIGN_IN_FAILED = "sign in failed"
+SIGN_OUT = "sign out"
+CHANGE_PASSWORD = "change password"
+ACCOUNT_ACTIONS = (SIGN_IN, SIGN_IN_FAILED, SIGN_OUT, CHANGE_PASSWORD)
 
 
 def record_event(
@@ -33,8 +43,21 @@ def record_event(
 
 
 def list_events(site_id: int, before_id: int | None = None, limit: int = 50) -> list[AuditEvent]:
-    """Return a site's audit events, newest first, older than `before_id` when given."""
-    query = select(AuditEvent).where(AuditEvent.site_id == site_id)
+    """Return a site's audit events and its members' account events, newest first.
+
+    Only events older than `before_id` when it is given.
+    """
+    members = (
+        select(Admin.email)
+        .join(Membership, Membership.admin_id == Admin.id)
+        .where(Membership.site_id == site_id)
+    )
+    account = and_(
+        AuditEvent.site_id.is_(None),
+        AuditEvent.action.in_(ACCOUNT_ACTIONS),
+        AuditEvent.actor.in_(members),
+    )
+    query = select(AuditEvent).where(or_(AuditEvent.site_id == site_id, account))
     if before_id:
         query = query.where(AuditEvent.id < before_id)
     return list(db.session.scalars(query.order_by(AuditEvent.id.desc()).limit(limit)))

@@ -12,7 +12,7 @@ from ..extensions import db
 from ..schemas_admin import PasswordIn
 from . import bp
 from .access import current_admin, keep_session, login_required
-from .audit import record_event
+from .audit import CHANGE_PASSWORD, record_event
 from .forms import errors_of
 
 FIELDS = ("current_password", "new_password", "confirm")
@@ -37,7 +37,7 @@ def password() -> Any:
             errors["current_password"] = "Wrong password."
         if not errors:
             admin.password_hash = hash_password(data["new_password"])
-            record_event(None, admin.email, "change password", admin.email)
+            record_event(None, admin.email, CHANGE_PASSWORD, admin.email)
             db.session.commit()
             keep_session(admin)
             flash("Your password is changed; your other sessions are signed out.")

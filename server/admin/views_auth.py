@@ -7,6 +7,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_limiter.errors import RateLimitExceeded
 
+from ..extensions import db
 from . import bp
 from .access import (
     authenticate,
@@ -17,6 +18,7 @@ from .access import (
     safe_next,
     sign_in,
 )
+from .audit import SIGN_IN, SIGN_IN_FAILED, SIGN_OUT, record_event
 from .ratelimit import limiter, login_key, login_limit
 
 
@@ -37,7 +39,11 @@ def login() -> Any:
     email = (request.form.get("email") or "")[:254]
     password = (request.form.get("password") or "")[:1024]
     admin = authenticate(email, password) if email and password else None
+    # The audit names the e-mail typed (normalised), never the password.
+    typed = email.strip().lower()
     if admin is None:
+        record_event(None, typed, SIGN_IN_FAILED)
+        db.session.commit()
         html = render_template(
             "admin/login.html",
             email=email,
@@ -45,6 +51,8 @@ def login() -> Any:
             error="Unknown e-mail or wrong password.",
         )
         return html, 401
+    record_event(None, typed, SIGN_IN)
+    db.session.commit()
     sign_in(admin)
     return redirect(safe_next(request.form.get("next")))
 
@@ -63,6 +71,10 @@ def _too_many(err: RateLimitExceeded) -> Any:
 @bp.post("/logout")
 def logout() -> Any:
     """End the session."""
+    admin = current_admin()
+    if admin is not None:
+        record_event(None, admin.email, SIGN_OUT)
+        db.session.commit()
     session.clear()
     flash("You are signed out.")
     return redirect(url_for("admin.login"))

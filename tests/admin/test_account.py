@@ -108,3 +108,116 @@ def test_csrf_token_of_another_session_refused(client, app, shop):
     data = {"current_password": PASSWORD, "new_password": NEW, "confirm": NEW, "csrf_token": token}
     assert client.post(URL, data=data).status_code == 400
     assert _admin("owner@shop.test").password_hash == stored
+
+
+def _events(action: str) -> list[AuditEvent]:
+    db.session.expire_all()
+    return db.session.query(AuditEvent).filter_by(action=action).order_by(AuditEvent.id).all()
+
+
+def _no_password(events: list[AuditEvent], *passwords: str) -> None:
+    for e in events:
+        stored = f"{e.actor} {e.action} {e.target} {e.before} {e.after}"
+        for password in passwords:
+            assert password not in stored
+
+
+def test_sign_ins_and_outs_are_audited(client, shop):
+    assert login(client, "owner@shop.test", "wrong password!").status_code == 401
+    assert login(client, "nobody@shop.test", "guessed password").status_code == 401
+    assert login(client, "  Owner@Shop.test ").status_code == 302
+    assert post(client, "/admin/logout").status_code == 302
+    failed = _events("sign in failed")
+    assert [(e.site_id, e.actor) for e in failed] == [
+        (None, "owner@shop.test"),
+        (None, "nobody@shop.test"),
+    ]
+    assert [(e.site_id, e.actor) for e in _events("sign in")] == [(None, "owner@shop.test")]
+    assert [(e.site_id, e.actor) for e in _events("sign out")] == [(None, "owner@shop.test")]
+    all_events = db.session.query(AuditEvent).all()
+    _no_password(all_events, PASSWORD, "wrong password!", "guessed password")
+
+
+def test_logout_without_session_writes_nothing(client, shop):
+    before = audit_count()
+    assert post(client, "/admin/logout").status_code == 302
+    assert audit_count() == before
+
+
+def _audit_page(client) -> str:
+    resp = client.get("/admin/sites/shop/audit")
+    assert resp.status_code == 200
+    return resp.get_data(as_text=True)
+
+
+def test_owners_see_sign_ins_of_their_members_only(app, client, shop):
+    login(app.test_client(), "editor@shop.test")
+    login(app.test_client(), "viewer@shop.test", "wrong password!")
+    login(app.test_client(), "owner@other.test")
+    login(app.test_client(), "stranger@example.test", "wrong password!")
+    login(client, "owner@shop.test")
+    page = _audit_page(client)
+    for email in ("editor@shop.test", "viewer@shop.test", "owner@shop.test"):
+        assert email in page
+    assert "sign in failed" in page
+    assert "owner@other.test" not in page
+    assert "stranger@example.test" not in page
+    # The other site's owner sees their own sign-ins, none of shop's members.
+    other = app.test_client()
+    login(other, "owner@other.test")
+    html = other.get("/admin/sites/other/audit").get_data(as_text=True)
+    assert "owner@other.test" in html and "sign in" in html
+    for email in ("editor@shop.test", "viewer@shop.test", "owner@shop.test"):
+        assert email not in html
+
+
+def test_sign_ins_not_shown_to_non_owners(app, client, shop):
+    login(app.test_client(), "owner@shop.test")
+    login(client, "editor@shop.test")
+    assert client.get("/admin/sites/shop/audit").status_code == 403
+    assert client.get("/admin/sites/other/audit").status_code == 404
+
+
+def test_password_change_shown_to_owners_of_the_members_site(app, client, shop):
+    editor = app.test_client()
+    login(editor, "editor@shop.test")
+    assert _change(editor).status_code == 302
+    login(client, "owner@shop.test")
+    assert "change password" in _audit_page(client)
+    other = app.test_client()
+    login(other, "owner@other.test")
+    assert "change password" not in other.get("/admin/sites/other/audit").get_data(as_text=True)
+
+
+def test_membership_decides_what_owners_see(app, client, shop):
+    # Becoming a member of `shop` is what makes an admin's sign-ins visible there.
+    login(app.test_client(), "owner@other.test")
+    login(client, "owner@shop.test")
+    assert "owner@other.test" not in _audit_page(client)
+    assert (
+        post(
+            client, "/admin/sites/shop/members", {"email": "owner@other.test", "role": "viewer"}
+        ).status_code
+        == 302
+    )
+    page = _audit_page(client)
+    assert page.count("owner@other.test") >= 2  # the role given, and the sign-in
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_login_rate_limit_still_applies_and_is_audited(request, tmp_path, backend):
+    from server.admins import upsert_admin
+    from tests.conftest import make_app
+
+    app = make_app(request, tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="3 per minute")
+    with app.app_context():
+        upsert_admin("owner@shop.test", PASSWORD, {})
+        db.session.commit()
+        client = app.test_client()
+        codes = [login(client, "owner@shop.test", "wrong").status_code for _ in range(4)]
+        assert codes == [401, 401, 401, 429]
+        assert login(client, "owner@shop.test").status_code == 429
+        assert len(_events("sign in failed")) == 3
+        assert _events("sign in") == []
+        db.session.remove()
+        db.engine.dispose()
