@@ -90,7 +90,7 @@ def site_config(key: str) -> Response:
     """Return the published configuration the widget uses."""
     pub = published_or_404(key)
     resp = current_app.response_class(pub.json, mimetype="application/json")
-    resp.set_etag(pub.sha256)
+    resp.set_etag(pub.etag)
     resp.cache_control.public = True
     resp.cache_control.max_age = int(current_app.config["WIDGET_MAX_AGE"])
     return resp.make_conditional(request)

@@ -117,6 +117,9 @@ class Published:
     sha256: str
     document: dict[str, Any]
     json: str
+    # Over the served document: a version published without changes keeps its sha256 but
+    # still changes `version` and perhaps `reconsent_version`.
+    etag: str
     origins: frozenset[str]
     store_user_agent: bool
     lifetime_days: int
@@ -175,13 +178,15 @@ def _load(key: str) -> Published | None:
         published_at=iso(latest.published_at).split(".")[0] + "Z",
         reconsent_version=reconsent_version or 1,
     )
+    served = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
     return Published(
         site_id=site.id,
         key=site.key,
         version=latest.version,
         sha256=latest.sha256,
         document=document,
-        json=json.dumps(document, separators=(",", ":"), ensure_ascii=False),
+        json=served,
+        etag=sha256_hex(served)[:32],
         origins=frozenset(o.rstrip("/").lower() for o in site.origins or []),
         store_user_agent=site.store_user_agent,
         lifetime_days=site.lifetime_days,

@@ -45,6 +45,18 @@ def test_config_is_the_published_document(client, shop):
     assert again.status_code == 304
 
 
+def test_republishing_with_reconsent_changes_the_config_etag(client, shop):
+    from server.policy import publish
+
+    first = client.get("/api/v1/sites/shop/config")
+    publish(shop, reconsent=True)  # nothing edited: same snapshot, same sha256
+    db.session.commit()
+    resp = client.get("/api/v1/sites/shop/config", headers={"If-None-Match": first.headers["ETag"]})
+    assert resp.status_code == 200
+    assert resp.json["sha256"] == first.json["sha256"]
+    assert resp.json["version"] == 2 and resp.json["reconsent_version"] == 2
+
+
 def test_config_unknown_or_unpublished_site_is_404(client, app):
     make_site("draft-only", publish=False)
     for key in ("nope", "draft-only"):
