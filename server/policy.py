@@ -189,7 +189,7 @@ def _load(key: str) -> Published | None:
         etag=sha256_hex(served)[:32],
         origins=frozenset(o.rstrip("/").lower() for o in site.origins or []),
         store_user_agent=site.store_user_agent,
-        lifetime_days=site.lifetime_days,
+        lifetime_days=document["lifetime_days"],  # the published one, not the draft's
         marker=_marker(latest.version, latest.sha256, site.origins, site.store_user_agent),
         versions={latest.version: version_info(latest)},
     )

@@ -95,6 +95,17 @@ def test_record_a_choice(client, shop):
     assert rec.seq == 1 and rec.hash == body["hash"]
 
 
+def test_expiry_follows_the_published_lifetime_not_the_draft(client, shop):
+    from datetime import datetime, timedelta
+
+    shop.lifetime_days = 30  # edited in the draft, not published
+    db.session.commit()
+    body = client.post(URL, json=choice_body(), headers=ORIGIN).json
+    recorded = datetime.fromisoformat(body["recorded_at"].rstrip("Z"))
+    expires = datetime.fromisoformat(body["expires_at"].rstrip("Z"))
+    assert expires - recorded == timedelta(days=182)
+
+
 def test_text_plain_body_is_accepted(client, shop):
     resp = client.post(
         URL, data=json.dumps(choice_body()), content_type="text/plain", headers=ORIGIN
