@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -36,30 +37,32 @@ _SET_HEAD = (
 _INSERT = insert(ConsentRecord.__table__)
 
 
-def canonical_record(rec: ConsentRecord, site_key: str) -> dict[str, Any]:
-    """Return the fields of a record that its digest covers."""
-    return {
-        "seq": rec.seq,
-        "site": site_key,
-        "consent_id": rec.consent_id,
-        "policy_version": rec.policy_version,
-        "policy_sha256": rec.policy_sha256,
-        "choices": rec.choices,
-        "services": rec.services,
-        "action": rec.action,
-        "source": rec.source,
-        "language": rec.language,
-        "page": rec.page,
-        "gpc": rec.gpc,
-        "user_agent": rec.user_agent,
-        "recorded_at": iso(rec.recorded_at),
-        "expires_at": iso(rec.expires_at),
-    }
+# The fields a record's digest covers, in the canonical record (plus the site's key).
+DIGESTED = (
+    "seq", "consent_id", "policy_version", "policy_sha256", "choices", "services", "action",
+    "source", "language", "page", "gpc", "user_agent",
+)  # fmt: skip
 
 
-def digest_of(rec: ConsentRecord, site_key: str) -> str:
+def canonical_record(fields: Mapping[str, Any], site_key: str) -> dict[str, Any]:
+    """Return what a record's digest covers, from its column values."""
+    out = {name: fields[name] for name in DIGESTED}
+    out.update(
+        site=site_key,
+        recorded_at=iso(fields["recorded_at"]),
+        expires_at=iso(fields["expires_at"]),
+    )
+    return out
+
+
+def columns(rec: ConsentRecord) -> dict[str, Any]:
+    """Return a stored record's column values."""
+    return {c.key: getattr(rec, c.key) for c in ConsentRecord.__table__.columns}
+
+
+def digest_of(fields: Mapping[str, Any], site_key: str) -> str:
     """Return the sha256 of the canonical record."""
-    return sha256_hex(canonical_json(canonical_record(rec, site_key)))
+    return sha256_hex(canonical_json(canonical_record(fields, site_key)))
 
 
 def link_hash(prev_hash: str, digest: str) -> str:
@@ -155,7 +158,7 @@ def _fields(
 
 def record_consent(
     pub: Published, data: dict[str, Any], consent_id: str, user_agent: str | None
-) -> ConsentRecord:
+) -> dict[str, Any]:
     """Validate a loaded choice, append it to the site's chain and return it once committed."""
     _check(pub, data)
     if data["action"] == "withdraw":
@@ -165,8 +168,7 @@ def record_consent(
     fields = _fields(pub, info, data, consent_id, user_agent)
     # Release this request's read transaction (on SQLite it holds the write lock).
     db.session.rollback()
-    chained = writer(current_app).append(Pending(pub.site_id, pub.key, fields))
-    return ConsentRecord(**chained)
+    return writer(current_app).append(Pending(pub.site_id, pub.key, fields))
 
 
 def append_batch(batch: list[Pending]) -> None:
@@ -185,9 +187,8 @@ def append_batch(batch: list[Pending]) -> None:
         for item in items:
             seq += 1
             item.fields["seq"] = seq
-            rec = ConsentRecord(**item.fields)
             item.fields["prev_hash"] = prev
-            item.fields["digest"] = digest = digest_of(rec, item.site_key)
+            item.fields["digest"] = digest = digest_of(item.fields, item.site_key)
             item.fields["hash"] = prev = link_hash(prev, digest)
         conn.execute(_INSERT, [item.fields for item in items])
         conn.execute(_SET_HEAD, {"site": site_id, "new_hash": prev})
@@ -282,7 +283,7 @@ def _verify(session: Session, site: Site, result: Verification, problems: list[P
             problems.append(Problem(rec.seq, rec.id, "does not follow the previous record"))
         if rec.erased_at is not None:
             result.erased += 1
-        elif digest_of(rec, site.key) != rec.digest:
+        elif digest_of(columns(rec), site.key) != rec.digest:
             problems.append(Problem(rec.seq, rec.id, "altered: contents do not match digest"))
         if link_hash(rec.prev_hash, rec.digest) != rec.hash:
             problems.append(Problem(rec.seq, rec.id, "altered: hash does not match"))

@@ -65,12 +65,12 @@ def test_altered_record_is_named(client, shop, runner):
 
 
 def test_altered_record_with_recomputed_digest_breaks_the_link(client, shop):
-    from server.consent import digest_of
+    from server.consent import columns, digest_of
 
     record_n(client, 3)
     target = records()[0]
     target.action = "accept_all"
-    target.digest = digest_of(target, "shop")
+    target.digest = digest_of(columns(target), "shop")
     db.session.commit()
     kinds = [p.kind for p in verify_chain(shop).problems]
     assert any("hash does not match" in k for k in kinds)
@@ -241,11 +241,11 @@ def test_purged_record_in_the_middle_is_reported_as_erased(client, shop):
 
 def _rechain(site) -> None:
     """Recompute digests and links after moving timestamps (test set-up only)."""
-    from server.consent import GENESIS, digest_of, link_hash
+    from server.consent import GENESIS, columns, digest_of, link_hash
 
     prev = GENESIS
     for rec in records():
-        rec.digest = digest_of(rec, site.key)
+        rec.digest = digest_of(columns(rec), site.key)
         rec.prev_hash = prev
         rec.hash = prev = link_hash(prev, rec.digest)
     db.session.get(ChainHead, site.id).hash = prev
