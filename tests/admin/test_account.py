@@ -202,22 +202,3 @@ def test_membership_decides_what_owners_see(app, client, shop):
     )
     page = _audit_page(client)
     assert page.count("owner@other.test") >= 2  # the role given, and the sign-in
-
-
-@pytest.mark.parametrize("backend", ["sqlite"])
-def test_login_rate_limit_still_applies_and_is_audited(request, tmp_path, backend):
-    from server.admins import upsert_admin
-    from tests.conftest import make_app
-
-    app = make_app(request, tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="3 per minute")
-    with app.app_context():
-        upsert_admin("owner@shop.test", PASSWORD, {})
-        db.session.commit()
-        client = app.test_client()
-        codes = [login(client, "owner@shop.test", "wrong").status_code for _ in range(4)]
-        assert codes == [401, 401, 401, 429]
-        assert login(client, "owner@shop.test").status_code == 429
-        assert len(_events("sign in failed")) == 3
-        assert _events("sign in") == []
-        db.session.remove()
-        db.engine.dispose()

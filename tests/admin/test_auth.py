@@ -156,8 +156,11 @@ def test_viewer_cannot_edit_or_publish(as_role, app):
 
 @pytest.mark.parametrize("backend", ["sqlite"])
 def test_login_rate_limited(request, tmp_path, backend):
+    from sqlalchemy import select
+
     from server.admins import upsert_admin
     from server.extensions import db
+    from server.models import AuditEvent
 
     app = make_app(request, tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="3 per minute")
     with app.app_context():
@@ -170,5 +173,8 @@ def test_login_rate_limited(request, tmp_path, backend):
         assert resp.status_code == 429
         assert "Too many" in resp.get_data(as_text=True)
         assert "Retry-After" in resp.headers
+        # Refused attempts never reach the view: only the three failures are audited.
+        actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+        assert actions == ["sign in failed"] * 3
         db.session.remove()
         db.engine.dispose()
