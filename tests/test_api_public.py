@@ -106,6 +106,21 @@ def test_expiry_follows_the_published_lifetime_not_the_draft(client, shop):
     assert expires - recorded == timedelta(days=182)
 
 
+def test_no_client_address_is_stored(client, shop):
+    """COMPLIANCE 11: the log keeps no IP address, not even one a proxy forwarded."""
+    from server.consent import columns
+
+    resp = client.post(
+        URL,
+        json=choice_body(),
+        headers={**ORIGIN, "X-Forwarded-For": "198.51.100.23"},
+        environ_base={"REMOTE_ADDR": "203.0.113.7"},
+    )
+    assert resp.status_code == 201
+    stored = json.dumps(columns(db.session.scalar(select(ConsentRecord))), default=str)
+    assert "203.0.113.7" not in stored and "198.51.100.23" not in stored
+
+
 def test_text_plain_body_is_accepted(client, shop):
     resp = client.post(
         URL, data=json.dumps(choice_body()), content_type="text/plain", headers=ORIGIN
