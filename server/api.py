@@ -13,6 +13,7 @@ from . import consent, policy
 from .auth import allows, find_token
 from .errors import ApiError
 from .limits import consent_limits
+from .models import utcnow
 from .schemas import ConsentIn, ConsentOut, ConsentStateOut, PolicyOut
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -65,11 +66,17 @@ def json_body() -> dict[str, Any]:
     return body
 
 
+def _site_origin(pub: policy.Published) -> str | None:
+    """Return the request's Origin when it is one of the site's, else None."""
+    origin = request.headers.get("Origin")
+    return origin if origin and origin.rstrip("/").lower() in pub.origins else None
+
+
 def _allowed_origin(pub: policy.Published) -> str | None:
     """Check the caller: a listed browser origin, or a server with a site token."""
-    origin = request.headers.get("Origin")
-    if origin is not None:
-        if origin.rstrip("/").lower() not in pub.origins:
+    if "Origin" in request.headers:
+        origin = _site_origin(pub)
+        if origin is None:
             raise ApiError(403, "This origin may not record consents for this site.")
         return origin
     token = find_token(request.headers.get("Authorization"), pub.site_id)
@@ -153,8 +160,7 @@ def record(key: str) -> Response:
 def consent_state(key: str, consent_id: str) -> Response:
     """Return the current state and the history of one consent id."""
     pub = published_or_404(key)
-    origin = request.headers.get("Origin")
-    allowed = origin if origin and origin.rstrip("/").lower() in pub.origins else None
+    allowed = _site_origin(pub)
     try:
         cid = str(uuid.UUID(consent_id))
     except ValueError as exc:
@@ -167,7 +173,7 @@ def consent_state(key: str, consent_id: str) -> Response:
         {
             "consent_id": cid,
             "current": current,
-            "expired": current.expires_at <= consent.utcnow(),
+            "expired": current.expires_at <= utcnow(),
             "history": records,
         }
     )
