@@ -11,10 +11,12 @@ from flask_cors import CORS
 
 from . import consent, policy
 from .auth import allows, find_token
+from .domain import checkpoints
 from .errors import ApiError
 from .limits import consent_limits
 from .models import utcnow
-from .schemas import ConsentIn, ConsentOut, ConsentStateOut, PolicyOut
+from .schemas import CheckpointOut, ConsentIn, ConsentOut, ConsentStateOut, PolicyOut
+from .sites import get_site
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 CORS(
@@ -22,6 +24,7 @@ CORS(
     resources={
         r"/api/v1/sites/[^/]+/config": {"origins": "*"},
         r"/api/v1/sites/[^/]+/policies/.*": {"origins": "*"},
+        r"/api/v1/sites/[^/]+/checkpoints/latest": {"origins": "*"},
         r"/api/v1/openapi.json": {"origins": "*"},
     },
     max_age=86400,
@@ -31,6 +34,7 @@ consent_in = ConsentIn()
 consent_out = ConsentOut()
 state_out = ConsentStateOut()
 policy_out = PolicyOut()
+checkpoint_out = CheckpointOut()
 JSON_TYPES = ("application/json", "text/plain")
 
 
@@ -180,6 +184,24 @@ def consent_state(key: str, consent_id: str) -> Response:
     resp = jsonify(body)
     resp.cache_control.no_store = True
     return _with_cors(resp, allowed)
+
+
+@bp.get("/sites/<key>/checkpoints/latest")
+def latest_checkpoint(key: str) -> Response:
+    """Return the site's newest signed checkpoint and the public key that verifies it."""
+    site = get_site(key)
+    signed = checkpoints.latest(site) if site is not None else None
+    if signed is None:
+        raise ApiError(404, f"No checkpoint of {key!r} yet.")
+    body = {
+        "statement": signed.statement,
+        "signature": signed.signature,
+        "key_id": signed.key,
+        "public_key": checkpoints.public_pem(checkpoints.signing_key().public_key()),
+    }
+    resp = jsonify(checkpoint_out.dump(body))
+    resp.cache_control.no_cache = True
+    return resp
 
 
 @bp.get("/openapi.json")

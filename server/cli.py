@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import secrets
-import sys
 
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
-from sqlalchemy import select
 
 from .extensions import db
 from .models import ROLES, Site
@@ -102,39 +100,6 @@ def create_token_cmd(site_key: str, role: str, label: str) -> None:
     click.echo(plain)
 
 
-@click.command("verify-log")
-@click.option("--site", "site_key", default=None, help="Only this site.")
-@with_appcontext
-def verify_log(site_key: str | None) -> None:
-    """Re-check every consent chain; exit 1 naming each altered, removed or inserted record."""
-    from .consent import verify_chain
-
-    sites = [_site_or_exit(site_key)] if site_key else db.session.scalars(select(Site)).all()
-    failed = False
-    for site in sites:
-        result = verify_chain(site)
-        if result.ok:
-            click.echo(f"{site.key}: intact, {result.checked} records ({result.erased} erased)")
-            continue
-        failed = True
-        for problem in result.problems or []:
-            click.echo(f"{site.key}: {problem}", err=True)
-    sys.exit(1 if failed else 0)
-
-
-@click.command("purge")
-@click.option("--days", type=int, default=None, help="Retention in days (default: config).")
-@with_appcontext
-def purge_cmd(days: int | None) -> None:
-    """Erase records kept past retention after being superseded or expired."""
-    from .retention import purge
-
-    kept = days if days is not None else current_app.config["RETENTION_DAYS"]
-    for key, erased, deleted in purge(kept):
-        click.echo(f"{key}: {erased} records past retention erased, {deleted} removed")
-    db.session.commit()
-
-
 @click.command("demo")
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=8000, type=int)
@@ -177,11 +142,10 @@ def register_commands(app: Flask) -> None:
         create_admin,
         create_site_cmd,
         create_token_cmd,
-        verify_log,
-        purge_cmd,
         demo_cmd,
     ):
         app.cli.add_command(command)
-    from .cli_admin import register
+    from . import cli_admin, cli_evidence
 
-    register(app)
+    cli_admin.register(app)
+    cli_evidence.register(app)

@@ -23,6 +23,11 @@ class Defaults:
     # Most records one writer commit appends (group commit; see server/chainwriter.py).
     CONSENT_BATCH_MAX = 64
 
+    # Signed checkpoints: the Ed25519 key (generated on first use) and the JSON Lines file
+    # they are appended to; default: signing-key.pem and checkpoints.jsonl in the instance folder.
+    SIGNING_KEY_FILE: str | None = None
+    CHECKPOINT_FILE: str | None = None
+
     # Consent log retention: days kept after a record is superseded or expired (13 months).
     RETENTION_DAYS = 395
 

@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.orm import Session
 
 from .chainwriter import Pending, writer
+from .domain.digest import GENESIS, seal
 from .errors import ApiError
 from .extensions import db
 from .models import ChainHead, ConsentRecord, Site, utcnow
-from .policy import Published, VersionInfo, canonical_json, get_version, iso, sha256_hex
+from .policy import Published, VersionInfo, get_version
 
 ADVERTISING = "advertising"
-GENESIS = "0" * 64
 
 
 _HEADS = ChainHead.__table__
@@ -37,37 +34,9 @@ _SET_HEAD = (
 _INSERT = insert(ConsentRecord.__table__)
 
 
-# The fields a record's digest covers, in the canonical record (plus the site's key).
-DIGESTED = (
-    "seq", "consent_id", "policy_version", "policy_sha256", "choices", "services", "action",
-    "source", "language", "page", "gpc", "user_agent",
-)  # fmt: skip
-
-
-def canonical_record(fields: Mapping[str, Any], site_key: str) -> dict[str, Any]:
-    """Return what a record's digest covers, from its column values."""
-    out = {name: fields[name] for name in DIGESTED}
-    out.update(
-        site=site_key,
-        recorded_at=iso(fields["recorded_at"]),
-        expires_at=iso(fields["expires_at"]),
-    )
-    return out
-
-
 def columns(rec: ConsentRecord) -> dict[str, Any]:
     """Return a stored record's column values."""
     return {c.key: getattr(rec, c.key) for c in ConsentRecord.__table__.columns}
-
-
-def digest_of(fields: Mapping[str, Any], site_key: str) -> str:
-    """Return the sha256 of the canonical record."""
-    return sha256_hex(canonical_json(canonical_record(fields, site_key)))
-
-
-def link_hash(prev_hash: str, digest: str) -> str:
-    """Chain one record to the previous one: sha256(previous hash + record digest)."""
-    return sha256_hex(prev_hash + digest)
 
 
 def page_path(page: str | None) -> str | None:
@@ -187,9 +156,7 @@ def append_batch(batch: list[Pending]) -> None:
         for item in items:
             seq += 1
             item.fields["seq"] = seq
-            item.fields["prev_hash"] = prev
-            item.fields["digest"] = digest = digest_of(item.fields, item.site_key)
-            item.fields["hash"] = prev = link_hash(prev, digest)
+            prev = seal(item.fields, item.site_key, prev)
         conn.execute(_INSERT, [item.fields for item in items])
         conn.execute(_SET_HEAD, {"site": site_id, "new_hash": prev})
 
@@ -209,87 +176,3 @@ def ensure_chain(site: Site) -> None:
     """Create the chain head of a new site (the caller commits)."""
     if db.session.get(ChainHead, site.id) is None:
         db.session.add(ChainHead(site_id=site.id, seq=0, hash=GENESIS))
-
-
-@dataclass
-class Problem:
-    """One break in a site's chain."""
-
-    seq: int
-    record_id: int | None
-    kind: str
-
-    def __str__(self) -> str:
-        where = f"record {self.record_id} (seq {self.seq})" if self.record_id else f"seq {self.seq}"
-        return f"{where}: {self.kind}"
-
-
-@dataclass
-class Verification:
-    """The result of re-checking one site's chain."""
-
-    site: str
-    checked: int = 0
-    erased: int = 0
-    problems: list[Problem] | None = None
-
-    @property
-    def ok(self) -> bool:
-        """Tell whether the chain is intact."""
-        return not self.problems
-
-
-def verify_chain(site: Site) -> Verification:
-    """Re-compute every digest and link of a site's chain and report each break.
-
-    The head and the records are read in one snapshot (REPEATABLE READ on PostgreSQL; on
-    SQLite the session's transaction already holds the write lock), so records appended
-    meanwhile by a live server are not mistaken for insertions.
-    """
-    result = Verification(site=site.key, problems=[])
-    problems = result.problems
-    assert problems is not None
-    if db.engine.dialect.name != "postgresql":
-        _verify(db.session, site, result, problems)
-        return result
-    repeatable = db.engine.connect().execution_options(isolation_level="REPEATABLE READ")
-    with repeatable as conn, Session(bind=conn) as session:
-        _verify(session, site, result, problems)
-    return result
-
-
-def _verify(session: Session, site: Site, result: Verification, problems: list[Problem]) -> None:
-    head = session.get(ChainHead, site.id)
-    if head is None:
-        problems.append(Problem(0, None, "chain head missing"))
-        return
-    expected_seq, running = head.base_seq + 1, head.base_hash or GENESIS
-    rows = session.execute(
-        select(ConsentRecord)
-        .where(ConsentRecord.site_id == site.id)
-        .order_by(ConsentRecord.seq)
-        .execution_options(yield_per=2000)
-    ).scalars()
-    for rec in rows:
-        result.checked += 1
-        if rec.seq < expected_seq:
-            problems.append(Problem(rec.seq, rec.id, "inserted before the purged base"))
-            continue
-        if rec.seq > expected_seq:
-            problems.append(
-                Problem(expected_seq, None, f"removed: records {expected_seq}..{rec.seq - 1}")
-            )
-        if rec.prev_hash != running:
-            problems.append(Problem(rec.seq, rec.id, "does not follow the previous record"))
-        if rec.erased_at is not None:
-            result.erased += 1
-        elif digest_of(columns(rec), site.key) != rec.digest:
-            problems.append(Problem(rec.seq, rec.id, "altered: contents do not match digest"))
-        if link_hash(rec.prev_hash, rec.digest) != rec.hash:
-            problems.append(Problem(rec.seq, rec.id, "altered: hash does not match"))
-        running, expected_seq = rec.hash, rec.seq + 1
-    if head.seq != expected_seq - 1:
-        kind = "removed at the end" if head.seq > expected_seq - 1 else "inserted after the head"
-        problems.append(Problem(head.seq, None, f"{kind} (head at seq {head.seq})"))
-    elif head.hash != running and head.seq:
-        problems.append(Problem(head.seq, None, "head hash does not match the last record"))

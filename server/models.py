@@ -130,6 +130,8 @@ class ChainHead(db.Model):
     # Records up to base_seq were purged; base_hash is the hash of record base_seq.
     base_seq: Mapped[int] = mapped_column(BigInteger, default=0)
     base_hash: Mapped[str] = mapped_column(String(64), default="")
+    # Records from this seq on carry a subject_digest, so their erasure can be verified.
+    erasable_from_seq: Mapped[int] = mapped_column(BigInteger, default=1, server_default="1")
 
 
 class ConsentRecord(db.Model):
@@ -160,11 +162,27 @@ class ConsentRecord(db.Model):
     user_agent: Mapped[str | None] = mapped_column(String(512))
     recorded_at: Mapped[datetime]
     expires_at: Mapped[datetime]
-    # sha256 of the canonical record; kept when the contents are erased or purged.
+    # sha256 of what identifies the visitor (consent id, page, user agent); kept at erasure.
+    subject_digest: Mapped[str | None] = mapped_column(String(64))
+    # sha256 of the canonical record (see server/domain/digest.py); kept at erasure.
     digest: Mapped[str] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
     erased_at: Mapped[datetime | None]
+
+
+class Checkpoint(db.Model):
+    """A signed statement of a site's chain head and policy snapshots at one moment."""
+
+    __tablename__ = "checkpoints"
+    __table_args__ = (Index("ix_checkpoints_site_seq", "site_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    # The signed statement as canonical JSON, and its Ed25519 signature (base64).
+    statement: Mapped[str] = mapped_column(Text)
+    signature: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Admin(db.Model):

@@ -84,6 +84,13 @@ PUBLIC_PATHS: dict[str, dict[str, Any]] = {
             "responses": {**_ok("ConsentStateOut"), **_errors(404, 503)},
         }
     },
+    "/api/v1/sites/{key}/checkpoints/latest": {
+        "get": {
+            "summary": "The newest signed checkpoint of the site's log, with the public key",
+            "parameters": [KEY],
+            "responses": {**_ok("CheckpointOut"), **_errors(404, 503)},
+        }
+    },
     "/healthz": {"get": {"summary": "Liveness", "responses": _ok("HealthOut")}},
     "/readyz": {
         "get": {
@@ -116,6 +123,7 @@ def spec_dict() -> dict[str, Any]:
         "ConfigOut",
         "ErrorOut",
         "HealthOut",
+        "CheckpointOut",
     ):
         spec.components.schema(name, schema=getattr(schemas, name))
     for schema in EXTRA_SCHEMAS:

@@ -7,20 +7,16 @@ from datetime import timedelta
 from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
 
+from .domain.digest import PERSONAL
 from .extensions import db
 from .models import ChainHead, ConsentRecord, Site, utcnow
 
-ERASED = {
-    "consent_id": None,
-    "choices": None,
-    "services": None,
-    "page": None,
-    "user_agent": None,
-}
+# An erasure blanks what identifies the visitor; the rest stays, verified by the record digest.
+ERASED = dict.fromkeys(PERSONAL)
 
 
 def erase_where(*conditions: object) -> int:
-    """Blank the contents of matching records, keeping their digest so the chain still verifies."""
+    """Blank what identifies the visitor in matching records; their digests keep them verifiable."""
     result = db.session.execute(
         update(ConsentRecord)
         .where(ConsentRecord.erased_at.is_(None), *conditions)

@@ -127,3 +127,26 @@ class HealthOut(Schema):
     """Liveness and readiness."""
 
     status = fields.String()
+
+
+class CheckpointStatement(Schema):
+    """What a checkpoint signs: a site's chain head, purge base and snapshots at one time."""
+
+    site = fields.String()
+    seq = fields.Integer()
+    head_hash = fields.String()
+    base_seq = fields.Integer()
+    base_hash = fields.String()
+    erasable_from_seq = fields.Integer()
+    versions = fields.Integer()
+    snapshots = fields.String()
+    time = fields.String()
+
+
+class CheckpointOut(Schema):
+    """The newest signed checkpoint of a site, with the key that verifies it."""
+
+    statement = fields.Nested(CheckpointStatement)
+    signature = fields.String(metadata={"description": "Ed25519 over the canonical statement"})
+    key_id = fields.String()
+    public_key = fields.String(metadata={"description": "PEM (SubjectPublicKeyInfo)"})

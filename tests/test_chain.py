@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import delete, select, update
 
-from server.consent import verify_chain
+from server.domain.verify import verify_chain
 from server.extensions import db
 from server.models import ChainHead, ConsentRecord
 from tests.factories import choice_body, make_site
@@ -65,7 +65,8 @@ def test_altered_record_is_named(client, shop, runner):
 
 
 def test_altered_record_with_recomputed_digest_breaks_the_link(client, shop):
-    from server.consent import columns, digest_of
+    from server.consent import columns
+    from server.domain.digest import digest_of
 
     record_n(client, 3)
     target = records()[0]
@@ -241,7 +242,8 @@ def test_purged_record_in_the_middle_is_reported_as_erased(client, shop):
 
 def _rechain(site) -> None:
     """Recompute digests and links after moving timestamps (test set-up only)."""
-    from server.consent import GENESIS, columns, digest_of, link_hash
+    from server.consent import columns
+    from server.domain.digest import GENESIS, digest_of, link_hash
 
     prev = GENESIS
     for rec in records():

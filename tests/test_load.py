@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from server.consent import verify_chain
+from server.domain.verify import verify_chain
 from server.extensions import db
 from server.models import ConsentRecord, Site
 from tests.factories import choice_body

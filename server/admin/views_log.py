@@ -9,7 +9,7 @@ from typing import Any
 from flask import Response, abort, render_template, request, stream_with_context
 from marshmallow import ValidationError
 
-from ..consent import verify_chain
+from ..domain.verify import verify_chain
 from ..models import Site, utcnow
 from ..policy import get_snapshot, sha256_hex
 from ..schemas_admin import ExportIn, LogFilterIn, RangeIn

@@ -165,7 +165,9 @@ def test_rights_lookup_export_and_erase(as_role, logged, client, runner):
     assert resp.status_code == 302
     db.session.expire_all()
     rows = db.session.query(ConsentRecord).filter(ConsentRecord.seq.in_([1, 4])).all()
-    assert all(r.erased_at and r.consent_id is None and r.choices is None for r in rows)
+    # What identifies the visitor is gone; what they decided stays, verifiable.
+    assert all(r.erased_at and r.consent_id is None and r.page is None for r in rows)
+    assert all(r.user_agent is None and r.choices is not None for r in rows)
     event = db.session.query(AuditEvent).order_by(AuditEvent.id.desc()).first()
     assert event.action == "erase consent" and event.actor == "owner@shop.test"
     assert event.before == {"records": 2, "seqs": [1, 4]} and event.after == {"erased": 2}

@@ -7,7 +7,7 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from server import create_app
-from server.consent import verify_chain
+from server.domain.verify import verify_chain
 from server.extensions import db
 from server.models import ConsentRecord, Site
 

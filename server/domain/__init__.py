@@ -1,0 +1,1 @@
+"""The domain: consent evidence, policies and accounts, with no knowledge of HTTP or forms."""
