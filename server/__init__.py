@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import chainwriter, errors, limits, logs
+from . import chainwriter, errors, jsonbody, limits, logs
 from .config import Defaults
 from .database import database_url, engine_options, setup_sqlite
 from .extensions import db, migrate
@@ -46,6 +46,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         with app.app_context():
             setup_sqlite(db.engine)
     errors.register(app)
+    jsonbody.init_app(app)
     chainwriter.init_app(app)
     logs.init_app(app)
     limits.init_app(app)

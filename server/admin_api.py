@@ -14,6 +14,7 @@ from .admin.views_log import export_response
 from .auth import allows, find_token, token_digest
 from .errors import ApiError
 from .extensions import db
+from .jsonbody import read_object
 from .models import ApiToken, Site
 from .policy import iso
 from .schemas_admin import (
@@ -64,12 +65,8 @@ def _actor(token: ApiToken) -> str:
 
 
 def _json_object() -> dict[str, Any]:
-    if request.mimetype != "application/json":
-        raise ApiError(415, "Send JSON as application/json.")
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ApiError(400, "The body must be a JSON object.")
-    return body
+    # A draft nests categories, services, cookies and their texts: deeper than a consent.
+    return read_object(("application/json",), max_depth=16)
 
 
 def _draft_body(site: Site) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from . import consent, policy
 from .auth import allows, find_token
 from .domain import checkpoints
 from .errors import ApiError
+from .jsonbody import read_object
 from .limits import consent_limits
 from .models import utcnow
 from .schemas import CheckpointOut, ConsentIn, ConsentOut, ConsentStateOut, PolicyOut
@@ -46,28 +47,9 @@ def published_or_404(key: str) -> policy.Published:
     return pub
 
 
-def _depth(value: Any, level: int = 1) -> int:
-    if isinstance(value, dict):
-        return max((_depth(v, level + 1) for v in value.values()), default=level)
-    if isinstance(value, list):
-        return max((_depth(v, level + 1) for v in value), default=level)
-    return level
-
-
 def json_body() -> dict[str, Any]:
     """Parse a JSON object body sent as application/json or text/plain."""
-    if request.mimetype not in JSON_TYPES:
-        raise ApiError(415, "Send JSON as application/json or text/plain.")
-    raw = request.get_data(cache=False)
-    try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ApiError(400, "The body is not valid JSON.") from exc
-    if not isinstance(body, dict):
-        raise ApiError(400, "The body must be a JSON object.")
-    if _depth(body) > current_app.config["MAX_JSON_DEPTH"]:
-        raise ApiError(400, "The body is nested too deeply.")
-    return body
+    return read_object(JSON_TYPES)
 
 
 def _site_origin(pub: policy.Published) -> str | None:

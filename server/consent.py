@@ -17,6 +17,8 @@ from .models import ChainHead, ConsentRecord, Site, utcnow
 from .policy import Published, VersionInfo, get_version
 
 ADVERTISING = "advertising"
+# The consent_records.page column holds 512 characters.
+PAGE_MAX = 512
 
 
 _HEADS = ChainHead.__table__
@@ -77,9 +79,14 @@ def _check(pub: Published, data: dict[str, Any]) -> None:
         raise ApiError(422, "Unknown services.", {"services": [f"unknown: {sorted(unknown)}"]})
     if data["language"] not in info.languages:
         raise ApiError(422, "Unknown language.", {"language": ["Not a language of the site."]})
+    if len(page_path(data.get("page")) or "") > PAGE_MAX:
+        raise ApiError(422, "The page path is too long.", {"page": [f"At most {PAGE_MAX}."]})
     action, values = data["action"], choices
-    if action == "reject_all" and any(values.values()):
-        raise ApiError(422, "reject_all must refuse every category.", {"action": ["mismatch"]})
+    granted = any(values.values()) or any((data.get("services") or {}).values())
+    if action == "reject_all" and granted:
+        raise ApiError(
+            422, "reject_all must refuse every category and service.", {"action": ["mismatch"]}
+        )
     if action == "accept_all":
         expected = {k: not (data["gpc"] and k == ADVERTISING) for k in values}
         if values != expected:
@@ -101,6 +108,11 @@ def _check_withdraw(pub: Published, data: dict[str, Any]) -> None:
         )
 
 
+def _user_agent(header: str | None) -> str | None:
+    """Keep what the user_agent column can store: no NUL, 512 characters."""
+    return (header or "").replace("\x00", "")[:512] or None
+
+
 def _fields(
     pub: Published, info: VersionInfo, data: dict[str, Any], consent_id: str, ua: str | None
 ) -> dict[str, Any]:
@@ -118,7 +130,7 @@ def _fields(
         "language": data["language"],
         "page": page_path(data.get("page")),
         "gpc": data["gpc"],
-        "user_agent": (ua or "")[:512] or None if pub.store_user_agent else None,
+        "user_agent": _user_agent(ua) if pub.store_user_agent else None,
         "recorded_at": now,
         "expires_at": now + timedelta(days=pub.lifetime_days),
         "erased_at": None,

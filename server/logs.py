@@ -20,7 +20,7 @@ from flask import Flask, Response, g, has_request_context, request
 from gunicorn import glogging
 
 HEADER = "X-Request-ID"
-_VALID = re.compile(r"^[A-Za-z0-9._:@/+=-]{1,128}$")
+_VALID = re.compile(r"^[A-Za-z0-9._:@/+=-]{1,128}\Z")
 # Attributes every LogRecord has; anything else was passed through `extra=` and is kept.
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "request_id"}
 

@@ -8,8 +8,8 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from .policy import iso
 
-SLUG = validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,39}$", error="Not a valid slug.")
-LANG = validate.Regexp(r"^[a-z]{2}(-[A-Za-z]{2})?$", error="Not a language tag.")
+SLUG = validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,39}\Z", error="Not a valid slug.")
+LANG = validate.Regexp(r"^[a-z]{2}(-[A-Za-z]{2})?\Z", error="Not a language tag.")
 ACTIONS = ("accept_all", "reject_all", "custom", "withdraw")
 SOURCES = ("banner", "preferences", "placeholder", "api")
 

@@ -21,7 +21,7 @@ from marshmallow import (
 
 from .schemas import StrictBool
 
-ORIGIN = re.compile(r"^https?://[a-z0-9.-]+(:\d{1,5})?$")
+ORIGIN = re.compile(r"^https?://[a-z0-9.-]+(:\d{1,5})?\Z")
 MAX_LIFETIME_DAYS = 395
 # Known tracking cookies that can never be "strictly necessary" (CNIL; COMPLIANCE.md rule 9).
 TRACKERS = (
@@ -85,11 +85,13 @@ def is_tracker(name: str) -> bool:
 
 # marshmallow schemas of the editable configuration (admin pages and admin API share them).
 
-SLUG = validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,39}$", error="Lowercase letters, digits, - and _.")
-LANG = validate.Regexp(r"^[a-z]{2}(-[A-Za-z]{2})?$", error="Not a language tag (fr, en, pt-BR).")
-COLOR = validate.Regexp(r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$", error="A colour like #1f4fd1.")
-COOKIE_NAME = validate.Regexp(r"^[^\s;,=\"]{1,120}$", error="A cookie name or pattern (a*).")
-URL = validate.Regexp(r"^(https?://[^\s\"<>]+|/[^\s\"<>]*)?$", error="An http(s) URL or a /path.")
+SLUG = validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,39}\Z", error="Lowercase letters, digits, - and _.")
+LANG = validate.Regexp(r"^[a-z]{2}(-[A-Za-z]{2})?\Z", error="Not a language tag (fr, en, pt-BR).")
+COLOR = validate.Regexp(r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})\Z", error="A colour like #1f4fd1.")
+COOKIE_NAME = validate.Regexp(r"^[^\s;,=\"]{1,120}\Z", error="A cookie name or pattern (a*).")
+# The cookies.domain column holds 200 characters.
+DOMAIN = validate.Regexp(r"^\.?[A-Za-z0-9.-]{0,199}\Z", error="A domain like .example.org.")
+URL = validate.Regexp(r"^(https?://[^\s\"<>]+|/[^\s\"<>]*)?\Z", error="An http(s) URL or a /path.")
 BANNER_KEYS = (
     "title",
     "description",
@@ -132,7 +134,9 @@ class CookieSchema(Strict):
     name = fields.String(required=True, validate=COOKIE_NAME)
     domain = fields.String(
         load_default="",
-        validate=validate.Regexp(r"^\.?[A-Za-z0-9.-]{0,200}$", error="A domain like .example.org."),
+        validate=validate.Regexp(
+            r"^\.?[A-Za-z0-9.-]{0,199}\Z", error="A domain like .example.org."
+        ),
     )
     lifetime_days = fields.Integer(required=True, validate=LIFETIME)
     texts = _texts("purpose", size=1000)
@@ -286,20 +290,27 @@ class DraftOut(DraftSchema):
 
 
 class DayOrTime(fields.Field):
-    """A date (YYYY-MM-DD) or an ISO 8601 date and time, read as naive UTC."""
+    """A date (YYYY-MM-DD) or an ISO 8601 date and time, read as naive UTC, years 1970-9998."""
+
+    MESSAGE = "A date (YYYY-MM-DD) or an ISO 8601 date and time, years 1970 to 9998."
+    EARLIEST = datetime(1970, 1, 1)
+    LATEST = datetime(9998, 12, 31, 23, 59, 59)
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> datetime:
         if not isinstance(value, str) or not value.strip():
-            raise ValidationError("A date (YYYY-MM-DD) or an ISO 8601 date and time.")
+            raise ValidationError(self.MESSAGE)
         text = value.strip()
         try:
             if len(text) == 10:
-                return datetime.combine(date.fromisoformat(text), time())
-            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError as exc:
-            raise ValidationError("A date (YYYY-MM-DD) or an ISO 8601 date and time.") from exc
-        if moment.tzinfo is not None:
-            moment = moment.astimezone(UTC).replace(tzinfo=None)
+                moment = datetime.combine(date.fromisoformat(text), time())
+            else:
+                moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            if moment.tzinfo is not None:
+                moment = moment.astimezone(UTC).replace(tzinfo=None)
+        except (ValueError, OverflowError) as exc:
+            raise ValidationError(self.MESSAGE) from exc
+        if not self.EARLIEST <= moment <= self.LATEST:
+            raise ValidationError(self.MESSAGE)
         return moment
 
 

@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -41,6 +42,7 @@ COLUMNS = (
 BATCH = 2000
 # A cell starting with one of these is a formula in spreadsheet software (CSV injection).
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
+AFTER_SEPARATOR = re.compile(r"([,;\t])([=+\-@])")
 
 
 def filtered(site_id: int, f: dict[str, Any], *columns: Any) -> Select[Any]:
@@ -106,7 +108,9 @@ def export_lines(site_id: int, f: dict[str, Any], fmt: str) -> Iterator[str]:
     query = filtered(site_id, f, *(getattr(T, c) for c in COLUMNS)).order_by(T.seq)
     result = db.session.execute(query.execution_options(yield_per=BATCH))
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
+    # Every text cell is quoted: a spreadsheet splitting on ";" (French Excel) or on tabs
+    # still sees one cell, and a leading formula character is neutralised by _cell.
+    writer = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC)
     if fmt == "csv":
         header = [c for c in COLUMNS if c != "choices"]
         writer.writerow(header[:11] + [f"choice_{c}" for c in cats] + header[11:])
@@ -134,10 +138,12 @@ def _csv_row(rec: dict[str, Any], cats: list[str]) -> list[Any]:
 
 
 def _cell(value: Any) -> Any:
+    """Neutralise a formula at the start of a cell or after a separator a spreadsheet splits on."""
     if isinstance(value, bool):
         return int(value)
-    if isinstance(value, str) and value.startswith(FORMULA):
-        return "'" + value
+    if isinstance(value, str):
+        value = AFTER_SEPARATOR.sub(r"\1'\2", value)
+        return "'" + value if value.startswith(FORMULA) else value
     return "" if value is None else value
 
 
