@@ -99,3 +99,23 @@ def test_verify_log_on_an_empty_database_succeeds(runner):
 def test_verify_log_unknown_site_fails(runner):
     result = runner.invoke(args=["verify-log", "--site", "nope"])
     assert result.exit_code != 0
+
+
+def test_create_site_starts_with_complete_french_and_english_texts(runner):
+    from server.admin.drafts import draft_doc
+    from server.default_texts import BANNER, CATEGORIES
+    from server.visitor_texts import missing_texts
+
+    result = runner.invoke(args=["create-site", "shop", "--origin", "https://shop.test"])
+    assert result.exit_code == 0, result.output
+    site = db.session.scalar(select(Site))
+    doc = draft_doc(site)
+    assert doc["languages"] == ["fr", "en"] and doc["default_language"] == "fr"
+    assert missing_texts(doc) == {}
+    assert doc["texts"] == BANNER
+    for cat in doc["categories"]:
+        assert cat["texts"] == CATEGORIES[cat["slug"]], cat["slug"]
+        assert cat["texts"]["fr"]["name"] != cat["slug"]
+    # The banner a visitor would read names purposes, and says consent can be withdrawn.
+    assert "retirer votre consentement à tout moment" in doc["texts"]["fr"]["withdraw"]
+    assert "withdraw your consent at any time" in doc["texts"]["en"]["withdraw"]
