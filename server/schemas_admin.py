@@ -62,6 +62,27 @@ TRACKERS = (
 )
 
 
+SITE_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+SITE_KEY_MESSAGE = "A site key: lowercase letters, digits, - and _ (at most 64), e.g. www."
+
+
+def validate_site_key(key: str) -> str:
+    """Refuse a site key that would not fit the widget's address (/w/KEY.js)."""
+    if not SITE_KEY.match(key):
+        raise ValueError(f"not a site key: {key!r} ({SITE_KEY_MESSAGE})")
+    return key
+
+
+def validate_email(email: str) -> str:
+    """Return an e-mail address in lower case, or refuse it."""
+    clean = email.strip().lower()
+    try:
+        validate.Email()(clean)
+    except ValidationError as exc:
+        raise ValueError(f"not an e-mail address: {email!r}") from exc
+    return clean
+
+
 def validate_origins(origins: list[str]) -> list[str]:
     """Normalise origins (scheme://host[:port]) and refuse anything else."""
     clean = []
