@@ -378,6 +378,33 @@ class MemberIn(Strict):
         return data
 
 
+class NewSiteIn(Strict):
+    """A site a superuser creates from the admin: key, name, origins, perhaps its owner."""
+
+    key = fields.String(
+        required=True, validate=validate.Regexp(SITE_KEY.pattern, error=SITE_KEY_MESSAGE)
+    )
+    name = fields.String(required=True, validate=validate.Length(1, 200))
+    origins = OriginList(
+        fields.String(validate=validate.Length(max=300)),
+        required=True,
+        validate=validate.Length(min=1, error="At least one origin."),
+    )
+    owner = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
+
+    @pre_load
+    def _blank_owner(self, data: Any, **kwargs: Any) -> Any:
+        if isinstance(data, dict) and not str(data.get("owner") or "").strip():
+            data = {**data, "owner": None}
+        return data
+
+    @post_load
+    def _lower(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        if data.get("owner"):
+            data["owner"] = data["owner"].strip().lower()
+        return data
+
+
 class TokenIn(Strict):
     """A new API token: its role and a label saying what it is for."""
 
