@@ -69,6 +69,7 @@ def add_service(page: Any, category: str, slug: str, name: str, description: str
     row.get_by_label("Cookie name").fill("_pk_id.*")
     row.get_by_label("Lifetime (days)").fill("395")
     row.get_by_label("Purpose (fr)").fill("Identifiant du visiteur.")
+    row.get_by_label("Purpose (en)").fill("Visitor id.")
     page.get_by_role("button", name="Save the draft").click()
     page.wait_for_url("**/admin/sites/demo/services")
 
