@@ -14,15 +14,18 @@ NBSP = "\u00a0"  # espace insécable: before « : » and inside « guillemets »
 NNBSP = "\u202f"  # espace fine insécable: before « ; », « ! » and « ? »
 _BEFORE_COLON = re.compile(r" +:")
 _BEFORE_THIN = re.compile(r" +([;!?])")
-_IN_QUOTES = re.compile(r"« +(.*?) +»")
+_IN_QUOTES = re.compile(r"« *(.*?) *»")
+_QUOTED = re.compile(r'"([^"\n]+)"|“([^”\n]+)”')
 
 
 def french(text: str) -> str:
-    """Apply French typography: non-breaking spaces around « », : ; ! ? and curly apostrophes.
+    """Apply French typography: « guillemets » with non-breaking spaces, the same before : ; ! ?,
+    and curly apostrophes.
 
     The texts below are written with ordinary spaces, which keeps them readable here; what
     visitors get never breaks a line before a colon or inside guillemets.
     """
+    text = _QUOTED.sub(lambda m: f"« {m.group(1) or m.group(2)} »", text)
     text = _IN_QUOTES.sub(lambda m: f"«{NBSP}{m.group(1)}{NBSP}»", text)
     text = _BEFORE_COLON.sub(f"{NBSP}:", text)
     text = _BEFORE_THIN.sub(lambda m: NNBSP + m.group(1), text)
