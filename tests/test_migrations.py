@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, make_url, text
+from sqlalchemy import inspect, make_url, text
 
 from server import create_app
 from server.extensions import db
 from tests.conftest import PG_URL, need
+from tests.support.postgres import scratch_database
 
 INITIAL = "8783edcc1bac"
 
@@ -24,16 +25,9 @@ def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / 'temoin.db'}"
         return
     need(bool(PG_URL), "TEMOIN_TEST_POSTGRES_URL is not set")
-    base = make_url(PG_URL)
-    name = f"{base.database}_temoin_migrations_{os.getpid()}"
-    server = create_engine(base, isolation_level="AUTOCOMMIT")
-    with server.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield base.set(database=name).render_as_string(hide_password=False)
-    with server.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    server.dispose()
+    name = f"{make_url(PG_URL).database}_temoin_migrations_{os.getpid()}"
+    with scratch_database(PG_URL, name) as url:
+        yield url
 
 
 def test_must_change_password_is_added_to_existing_admins(empty_url):
