@@ -16,7 +16,7 @@ from ..models import Admin, ApiToken, Membership, Site, utcnow
 from ..schemas_admin import MemberIn, TokenIn
 from . import bp
 from .access import actor, current_admin, site_view
-from .audit import list_events, record_event
+from .audit import CREATE_ADMIN, list_events, record_event
 from .consentlog import erase_consent, held_on
 from .drafts import diff
 from .forms import errors_of
@@ -85,6 +85,7 @@ def members(site: Site) -> Any:
             admin, password = find_admin(data["email"]), None
             if admin is None and current_admin().is_superuser:  # type: ignore[union-attr]
                 admin, password = new_admin(data["email"])
+                record_event(site.id, actor(), CREATE_ADMIN, admin.email)
             if admin is None:
                 errors = {"email": NO_SUCH_ADMIN}
             else:

@@ -13,7 +13,7 @@ from ..schemas_admin import NewSiteIn
 from ..sites import create_site, get_site
 from . import bp
 from .access import actor, current_admin, login_required
-from .audit import record_event
+from .audit import CREATE_ADMIN, record_event
 from .forms import errors_of, lines
 from .views_owner import members_page, set_member_role
 
@@ -50,6 +50,7 @@ def new_site() -> Any:
             admin, password = find_admin(data["owner"]), None
             if admin is None:
                 admin, password = new_admin(data["owner"])
+                record_event(site.id, actor(), CREATE_ADMIN, admin.email)
             set_member_role(site, admin, "owner")
             db.session.commit()
             flash(f"Site {site.key} created with default texts; {admin.email} owns it.")

@@ -163,8 +163,14 @@ def test_superuser_adds_an_owner_who_has_no_account(root):
     password = one_time_password(resp.get_data(as_text=True))
     admin = db.session.scalar(select(Admin).where(Admin.email == "new@shop.test"))
     assert admin.must_change_password and check_password(admin.password_hash, password)
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.target == "new@shop.test"))
-    assert event.action == "set role" and event.after == {"role": "owner"}
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.target == "new@shop.test").order_by(AuditEvent.id)
+    ).all()
+    assert [(e.action, e.actor, e.site_id) for e in events] == [
+        ("create admin", ROOT, admin.memberships[0].site_id),
+        ("set role", ROOT, admin.memberships[0].site_id),
+    ]
+    assert events[1].after == {"role": "owner"}
     # Bad input still writes nothing.
     before = counts()
     assert post(root, url, {"email": "nope", "role": "owner"}).status_code == 422
