@@ -51,9 +51,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     logs.init_app(app)
     limits.init_app(app)
 
-    from . import admin, admin_api, api, demo, health, widget
+    from . import admin, admin_api, api, demo, favicon, health, widget
 
     app.register_blueprint(health.bp)
+    app.register_blueprint(favicon.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(widget.bp)
     app.register_blueprint(demo.bp)

@@ -2,33 +2,82 @@
 
 from __future__ import annotations
 
+import secrets
+
 from sqlalchemy import select
 
 from .auth import hash_password
 from .extensions import db
-from .models import Admin, Membership
+from .models import Admin, Membership, Site
 from .sites import get_site
 
 
-def upsert_admin(email: str, password: str, roles: dict[str, str]) -> Admin:
-    """Create an admin or reset its password, and set its role on the given sites."""
+def find_admin(email: str) -> Admin | None:
+    """Return the admin with this e-mail (compared in lower case)."""
+    return db.session.scalar(select(Admin).where(Admin.email == email.strip().lower()))
+
+
+def upsert_admin(
+    email: str, password: str, roles: dict[str, str], superuser: bool | None = None
+) -> Admin:
+    """Create an admin or reset its password, and set its role on the given sites.
+
+    `superuser` True or False grants or revokes the instance-wide powers; None keeps them.
+    """
     email = email.strip().lower()
-    admin = db.session.scalar(select(Admin).where(Admin.email == email))
+    admin = find_admin(email)
     if admin is None:
         admin = Admin(email=email, password_hash=hash_password(password))
         db.session.add(admin)
         db.session.flush()
     else:
         admin.password_hash = hash_password(password)
+    if superuser is not None:
+        admin.is_superuser = superuser
     for key, role in roles.items():
         site = get_site(key)
         if site is None:
             raise ValueError(f"no site {key!r}")
-        member = db.session.scalar(
-            select(Membership).where(Membership.admin_id == admin.id, Membership.site_id == site.id)
-        )
-        if member is None:
-            db.session.add(Membership(admin_id=admin.id, site_id=site.id, role=role))
-        else:
-            member.role = role
+        set_role(admin, site, role)
     return admin
+
+
+def new_admin(email: str) -> tuple[Admin, str]:
+    """Create an admin with a generated one-time password, returned once (never stored).
+
+    The admin must choose their own password at first sign-in.
+    """
+    password = secrets.token_urlsafe(12)
+    admin = Admin(
+        email=email.strip().lower(),
+        password_hash=hash_password(password),
+        must_change_password=True,
+    )
+    db.session.add(admin)
+    db.session.flush()
+    return admin, password
+
+
+def set_role(admin: Admin, site: Site, role: str | None) -> str | None:
+    """Give an admin a role on a site, or remove it (None); return the role it had."""
+    member = db.session.scalar(
+        select(Membership).where(Membership.admin_id == admin.id, Membership.site_id == site.id)
+    )
+    before = member.role if member else None
+    if role is None:
+        if member:
+            db.session.delete(member)
+    elif member is None:
+        db.session.add(Membership(admin_id=admin.id, site_id=site.id, role=role))
+    else:
+        member.role = role
+    return before
+
+
+def has_sites(admin: Admin) -> bool:
+    """Tell whether an admin can open any site."""
+    if admin.is_superuser:
+        return True
+    return (
+        db.session.scalar(select(Membership.id).where(Membership.admin_id == admin.id)) is not None
+    )

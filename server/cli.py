@@ -46,16 +46,37 @@ def init_db() -> None:
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--site", "sites", multiple=True, help="Site key to own (repeatable).")
 @click.option("--role", type=click.Choice(["viewer", "editor", "owner"]), default="owner")
+@click.option(
+    "--superuser/--no-superuser",
+    default=None,
+    help="Grant (or revoke) the instance-wide powers: every site, creating sites and admins.",
+)
 @with_appcontext
-def create_admin(email: str, password: str, sites: tuple[str, ...], role: str) -> None:
+def create_admin(
+    email: str, password: str, sites: tuple[str, ...], role: str, superuser: bool | None
+) -> None:
     """Create an admin (or reset its password) and give it a role on sites."""
-    from .admins import upsert_admin
+    from .admins import has_sites, upsert_admin
 
     if len(password) < 10:
         raise click.ClickException("the password needs at least 10 characters")
-    admin = upsert_admin(email, password, {key: role for key in sites})
+    try:
+        admin = upsert_admin(email, password, {key: role for key in sites}, superuser)
+    except ValueError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
     db.session.commit()
-    click.echo(f"admin {admin.email} ready")
+    if admin.is_superuser:
+        click.echo(f"admin {admin.email} ready: superuser (every site; may create sites)")
+    elif sites:
+        click.echo(f"admin {admin.email} ready: {role} of {', '.join(sites)}")
+    elif has_sites(admin):
+        click.echo(f"admin {admin.email} ready")
+    else:
+        click.echo(
+            f"admin {admin.email} ready, but sees no site yet: give them a role with "
+            "--site KEY --role ROLE, or from a site's Members page"
+        )
 
 
 @click.command("create-site")
@@ -68,21 +89,50 @@ def create_admin(email: str, password: str, sites: tuple[str, ...], role: str) -
     help="Origin allowed to record consents, e.g. https://www.example.org",
 )
 @click.option("--name", default=None)
+@click.option(
+    "--owner",
+    default=None,
+    help="E-mail of the site's owner; a new admin gets a one-time password, printed.",
+)
 @with_appcontext
-def create_site_cmd(key: str, origins: tuple[str, ...], name: str | None) -> None:
-    """Create a site with the five default categories."""
-    from .schemas_admin import validate_origins
+def create_site_cmd(
+    key: str, origins: tuple[str, ...], name: str | None, owner: str | None
+) -> None:
+    """Create a site with the five purposes and default French and English texts."""
+    from .admins import find_admin, new_admin, set_role
+    from .schemas_admin import validate_email, validate_origins, validate_site_key
     from .sites import create_site, get_site
 
-    if get_site(key) is not None:
-        raise click.ClickException(f"site {key!r} exists")
     try:
+        validate_site_key(key)
         clean = validate_origins(list(origins))
+        email = validate_email(owner) if owner is not None else None
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
-    create_site(key, name, clean)
+    if get_site(key) is not None:
+        raise click.ClickException(f"site {key!r} exists")
+    site = create_site(key, name, clean)
+    password = None
+    if email is not None:
+        admin = find_admin(email)
+        if admin is None:
+            admin, password = new_admin(email)
+        set_role(admin, site, "owner")
     db.session.commit()
-    click.echo(f"site {key} created; edit it and publish a version before embedding it")
+    click.echo(
+        f"site {key} created with default French and English texts: sign in at /admin/, "
+        "review them and publish a version before embedding the site"
+    )
+    if email is not None and password is not None:
+        click.echo(f"owner {email} (new admin), one-time password: {password}")
+        click.echo("  they choose their own password when they first sign in")
+    elif email is not None:
+        click.echo(f"owner {email} (existing admin)")
+    else:
+        click.echo(
+            "no owner yet: add one with --owner EMAIL, temoin create-admin EMAIL --site "
+            f"{key}, or a superuser's Members page"
+        )
 
 
 @click.command("create-token")

@@ -57,6 +57,8 @@ def setup_sqlite(engine: Engine) -> None:
 
     A deferred SQLite transaction that reads before it writes can fail instead of waiting;
     BEGIN IMMEDIATE makes writers queue, which serialises the consent chain across workers.
+    synchronous=FULL syncs the write-ahead log at every commit: with NORMAL, the last commits
+    before a power loss or an OS crash could vanish although their consents were acknowledged.
     """
 
     @event.listens_for(engine, "connect")
@@ -66,7 +68,7 @@ def setup_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA foreign_keys=ON")
         if engine.url.database not in (None, "", ":memory:"):
             cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA synchronous=FULL")
         cur.close()
 
     @event.listens_for(engine, "begin")

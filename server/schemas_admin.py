@@ -62,6 +62,27 @@ TRACKERS = (
 )
 
 
+SITE_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+SITE_KEY_MESSAGE = "A site key: lowercase letters, digits, - and _ (at most 64), e.g. www."
+
+
+def validate_site_key(key: str) -> str:
+    """Refuse a site key that would not fit the widget's address (/w/KEY.js)."""
+    if not SITE_KEY.match(key):
+        raise ValueError(f"not a site key: {key!r} ({SITE_KEY_MESSAGE})")
+    return key
+
+
+def validate_email(email: str) -> str:
+    """Return an e-mail address in lower case, or refuse it."""
+    clean = email.strip().lower()
+    try:
+        validate.Email()(clean)
+    except ValidationError as exc:
+        raise ValueError(f"not an e-mail address: {email!r}") from exc
+    return clean
+
+
 def validate_origins(origins: list[str]) -> list[str]:
     """Normalise origins (scheme://host[:port]) and refuse anything else."""
     clean = []
@@ -365,6 +386,33 @@ class MemberIn(Strict):
     @post_load
     def _lower(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
         data["email"] = data["email"].strip().lower()
+        return data
+
+
+class NewSiteIn(Strict):
+    """A site a superuser creates from the admin: key, name, origins, perhaps its owner."""
+
+    key = fields.String(
+        required=True, validate=validate.Regexp(SITE_KEY.pattern, error=SITE_KEY_MESSAGE)
+    )
+    name = fields.String(required=True, validate=validate.Length(1, 200))
+    origins = OriginList(
+        fields.String(validate=validate.Length(max=300)),
+        required=True,
+        validate=validate.Length(min=1, error="At least one origin."),
+    )
+    owner = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
+
+    @pre_load
+    def _blank_owner(self, data: Any, **kwargs: Any) -> Any:
+        if isinstance(data, dict) and not str(data.get("owner") or "").strip():
+            data = {**data, "owner": None}
+        return data
+
+    @post_load
+    def _lower(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        if data.get("owner"):
+            data["owner"] = data["owner"].strip().lower()
         return data
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from .consent import ensure_chain
+from .default_texts import LANGUAGES, banner_texts, category_texts
 from .extensions import db
 from .models import Category, Cookie, Service, Site
 
@@ -31,10 +32,23 @@ def get_site(key: str) -> Site | None:
 
 
 def create_site(key: str, name: str | None = None, origins: list[str] | None = None) -> Site:
-    """Create a site with the five default categories and an empty chain (the caller commits)."""
-    site = Site(key=key, name=name or key, origins=list(origins or []))
+    """Create a site with the five purposes, their default texts and an empty chain.
+
+    The caller commits. French and English texts are complete, so the site can be published
+    as it is once its owner has read them.
+    """
+    languages = list(LANGUAGES)
+    site = Site(
+        key=key,
+        name=name or key,
+        origins=list(origins or []),
+        languages=languages,
+        default_language=languages[0],
+        texts=banner_texts(languages),
+    )
     site.categories = [
-        Category(slug=slug, position=i, texts={}) for i, slug in enumerate(DEFAULT_CATEGORIES)
+        Category(slug=slug, position=i, texts=category_texts(slug, languages))
+        for i, slug in enumerate(DEFAULT_CATEGORIES)
     ]
     db.session.add(site)
     db.session.flush()

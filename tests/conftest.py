@@ -13,12 +13,13 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import make_url, text
 from werkzeug.serving import make_server
 
 from server import create_app, policy
 from server.chainwriter import writer
 from server.extensions import db
+from tests.support.postgres import scratch_database
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_URL = os.environ.get("TEMOIN_TEST_POSTGRES_URL", "")
@@ -42,23 +43,15 @@ def _worker() -> str:
 def pg_database() -> Iterator[str]:
     """Create one PostgreSQL database per test worker, migrated once."""
     need(bool(PG_URL), "TEMOIN_TEST_POSTGRES_URL is not set")
-    base = make_url(PG_URL)
-    name = f"{base.database}_temoin_{_worker()}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = base.set(database=name).render_as_string(hide_password=False)
-    app = create_app({"DATABASE_URL": url, "TESTING": True})
-    with app.app_context():
-        from flask_migrate import upgrade
+    name = f"{make_url(PG_URL).database}_temoin_{_worker()}"
+    with scratch_database(PG_URL, name) as url:
+        app = create_app({"DATABASE_URL": url, "TESTING": True})
+        with app.app_context():
+            from flask_migrate import upgrade
 
-        upgrade()
-        db.engine.dispose()
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+            upgrade()
+            db.engine.dispose()
+        yield url
 
 
 @pytest.fixture(scope="session")

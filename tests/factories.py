@@ -9,11 +9,16 @@ from server.extensions import db
 from server.models import Site
 from server.sites import apply_draft, create_site
 
-CATEGORY_TEXTS = {"fr": {"name": "Catégorie", "description": "Description."}}
+CATEGORY_TEXTS = {
+    "fr": {"name": "Catégorie", "description": "Description."},
+    "en": {"name": "Category", "description": "Description."},
+}
+SERVICE_TEXTS = {"fr": {"description": "Un service."}, "en": {"description": "A service."}}
+COOKIE_TEXTS = {"fr": {"purpose": "Un cookie."}, "en": {"purpose": "A cookie."}}
 
 
 def make_site(key: str = "shop", publish: bool = True, **overrides: Any) -> Site:
-    """Create a site with one service per consentable category, published unless told not to."""
+    """Create a site with one service per category and texts in fr and en, published by default."""
     origins = overrides.pop("origins", ["https://shop.test"])
     site = create_site(key, overrides.pop("name", key.title()), origins)
     doc: dict[str, Any] = {
@@ -25,7 +30,10 @@ def make_site(key: str = "shop", publish: bool = True, **overrides: Any) -> Site
                     {
                         "slug": f"{slug}-svc",
                         "name": f"{slug} service",
-                        "cookies": [{"name": f"{slug}_ck", "lifetime_days": 30}],
+                        "texts": SERVICE_TEXTS,
+                        "cookies": [
+                            {"name": f"{slug}_ck", "lifetime_days": 30, "texts": COOKIE_TEXTS}
+                        ],
                     }
                 ],
             }

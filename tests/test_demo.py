@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from html import unescape
+
+import pytest
 
 CATEGORIES = ("functional", "audience", "sharing", "advertising")
 
@@ -73,3 +76,64 @@ def test_strict_page_sends_a_nonce_csp(client, demo):
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
     html = resp.get_data(as_text=True)
     assert f'<script src="/w/demo.js" nonce="{nonce}">' in html
+
+
+def _demo_french() -> list[str]:
+    from server.demo.data import CATEGORIES as CATS
+    from server.demo.data import SITE
+
+    texts = list(SITE["texts"]["fr"].values())
+    for cat in CATS:
+        texts += cat["texts"]["fr"].values()
+        for svc in cat["services"]:
+            texts += svc["texts"]["fr"].values()
+            texts += [v for ck in svc["cookies"] for v in ck["texts"]["fr"].values()]
+    return texts
+
+
+def test_demo_french_is_correct_french():
+    from tests.test_texts import FRENCH_TYPOS
+
+    texts = _demo_french()
+    joined = "\n".join(texts)
+    for bad in ("Durée de vie de la session à treize mois", "Cookies de ", "Session du site"):
+        assert bad not in joined, bad
+    for text in texts:
+        for bad in FRENCH_TYPOS:
+            assert bad not in text, (bad, text)
+
+
+def test_demo_placeholder_names_its_purpose_once(client, demo):
+    # A blocked frame says « Facebook est bloqué (cookies « NAME ») »: NAME is not « Cookies de … ».
+    doc = client.get("/api/v1/sites/demo/config").json
+    for cat in doc["categories"]:
+        for lang in ("fr", "en"):
+            assert not cat["texts"][lang]["name"].lower().startswith("cookie"), cat["slug"]
+
+
+def test_demo_english_uses_english_quotes():
+    from server.demo.data import CATEGORIES as CATS
+    from server.demo.data import SITE
+
+    texts = [*SITE["texts"]["en"].values(), *(c["texts"]["en"]["description"] for c in CATS)]
+    assert not [t for t in texts if "«" in t or "»" in t]
+
+
+def test_demo_is_publishable_as_loaded(demo):
+    from server.admin.drafts import draft_doc
+    from server.visitor_texts import missing_texts
+
+    assert missing_texts(draft_doc(demo)) == {}
+
+
+@pytest.mark.parametrize("path", ["/demo/", "/demo/politique"])
+def test_demo_pages_follow_french_typography(client, demo, path):
+    html = client.get(path).get_data(as_text=True)
+    body = html.split("<body>", 1)[1]
+    text = unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<script.*?</script>", "", body, flags=re.S)))
+    text = re.sub(r"[ \t]+", " ", text)
+    for bad in (" :", " ;", " ?", " !", "« ", " »", "'", '"'):
+        assert bad not in text, (bad, text[max(0, text.find(bad) - 60) : text.find(bad) + 20])
+    for fixed in ("Seules les personnes", "durée de vie courte", "le nombre de clics", "À quoi"):
+        if path == "/demo/politique":
+            assert fixed in text, fixed

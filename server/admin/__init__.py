@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, Response, g, render_template, request
+from flask import Blueprint, Flask, Response, g, redirect, render_template, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
@@ -54,8 +54,12 @@ def init_app(app: Flask) -> None:
     app.session_interface = SessionInterface()
 
 
+# What an admin with a one-time password may reach before choosing their own.
+OPEN = ("admin.password", "admin.logout", "admin.login", "admin.static")
+
+
 @bp.before_request
-def _protect() -> None:
+def _protect() -> Response | None:
     # g outlives a request when an app context is already pushed (tests, CLI): start clean.
     for name in ("admin", "site", "role", "csrf_token"):
         g.pop(name, None)
@@ -63,6 +67,11 @@ def _protect() -> None:
     request.max_content_length = 256 * 1024
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         csrf.protect()
+    admin = current_admin()
+    if admin is not None and admin.must_change_password and request.endpoint not in OPEN:
+        # A password handed out by someone else is only good for choosing one's own.
+        return redirect(url_for("admin.password"))
+    return None
 
 
 @bp.after_request
@@ -105,6 +114,7 @@ from . import (  # noqa: E402,F401  (views register their routes on bp)
     views_log,
     views_owner,
     views_publish,
+    views_sites,
 )
 
 __all__ = ["bp", "csrf", "init_app", "limiter"]

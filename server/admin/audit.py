@@ -17,6 +17,8 @@ SIGN_IN = "sign in"
 SIGN_IN_FAILED = "sign in failed"
 SIGN_OUT = "sign out"
 CHANGE_PASSWORD = "change password"
+# A superuser created an account (with a one-time password) to make it a member of a site.
+CREATE_ADMIN = "create admin"
 ACCOUNT_ACTIONS = (SIGN_IN, SIGN_IN_FAILED, SIGN_OUT, CHANGE_PASSWORD)
 
 

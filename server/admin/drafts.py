@@ -13,6 +13,7 @@ from ..extensions import db
 from ..models import PolicyVersion, Site
 from ..schemas_admin import DraftSchema
 from ..sites import apply_draft
+from ..visitor_texts import missing_texts
 from .audit import record_event
 
 draft_schema = DraftSchema()
@@ -77,10 +78,22 @@ def save_draft(site: Site, doc: dict[str, Any], actor: str, what: str = "draft")
 
 
 def publish_draft(site: Site, reconsent: bool, actor: str) -> PolicyVersion:
-    """Publish the draft as the next version (409 when nothing changed and no reconsent)."""
+    """Publish the draft as the next version.
+
+    409 when nothing changed and no reconsent; 422 naming each text visitors would read that
+    is empty in one of the site's languages.
+    """
     latest = latest_version(site)
     if latest is not None and not reconsent and not pending_changes(site):
         raise ApiError(409, "Nothing to publish: the draft equals the last published version.")
+    missing = missing_texts(policy.build_snapshot(site))
+    if missing:
+        raise ApiError(
+            422,
+            "Nothing was published: texts shown to visitors are empty in some of the site's "
+            "languages.",
+            missing,
+        )
     version = policy.publish(site, reconsent=reconsent, actor=actor)
     db.session.flush()
     record_event(

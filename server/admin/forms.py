@@ -79,6 +79,7 @@ def errors_of(messages: Any) -> dict[str, str]:
     out = {}
     for name, value in flatten(messages).items():
         # Dict fields nest their messages under "value" (and "key"): name the field itself.
-        clean = ".".join(p for p in name.split(".") if p not in ("value", "key"))
+        first, *rest = name.split(".")
+        clean = ".".join([first, *(p for p in rest if p not in ("value", "key"))])
         out[clean] = value[0] if isinstance(value, list) and value else str(value)
     return out

@@ -37,11 +37,14 @@ def password() -> Any:
             errors["current_password"] = "Wrong password."
         if not errors:
             admin.password_hash = hash_password(data["new_password"])
+            admin.must_change_password = False
             record_event(None, admin.email, CHANGE_PASSWORD, admin.email)
             db.session.commit()
             keep_session(admin)
             flash("Your password is changed; your other sessions are signed out.")
             return redirect(url_for("admin.password"))
     # Passwords are never sent back in the page.
-    html = render_template("admin/password.html", values={}, errors=errors)
+    html = render_template(
+        "admin/password.html", values={}, errors=errors, first=admin.must_change_password
+    )
     return html, 422 if errors else 200

@@ -84,7 +84,9 @@ def logout() -> Any:
 @login_required
 def index() -> Any:
     """List the sites the admin may open."""
-    sites = my_sites(current_admin())  # type: ignore[arg-type]
-    if len(sites) == 1:
+    admin = current_admin()
+    sites = my_sites(admin)  # type: ignore[arg-type]
+    # A superuser lands on the list, where sites are created.
+    if len(sites) == 1 and not admin.is_superuser:  # type: ignore[union-attr]
         return redirect(url_for("admin.site", key=sites[0][0].key))
     return render_template("admin/sites.html", sites=sites)

@@ -9,13 +9,14 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from marshmallow import ValidationError, fields
 from sqlalchemy import select
 
+from ..admins import find_admin, new_admin, set_role
 from ..auth import create_token
 from ..extensions import db
 from ..models import Admin, ApiToken, Membership, Site, utcnow
 from ..schemas_admin import MemberIn, TokenIn
 from . import bp
 from .access import actor, current_admin, site_view
-from .audit import list_events, record_event
+from .audit import CREATE_ADMIN, list_events, record_event
 from .consentlog import erase_consent, held_on
 from .drafts import diff
 from .forms import errors_of
@@ -81,24 +82,37 @@ def members(site: Site) -> Any:
         except ValidationError as err:
             errors = errors_of(err.messages)
         else:
-            admin = db.session.scalar(select(Admin).where(Admin.email == data["email"]))
+            admin, password = find_admin(data["email"]), None
+            if admin is None and current_admin().is_superuser:  # type: ignore[union-attr]
+                admin, password = new_admin(data["email"])
+                record_event(site.id, actor(), CREATE_ADMIN, admin.email)
             if admin is None:
-                errors = {"email": "No admin has this e-mail (create it with temoin create-admin)."}
+                errors = {"email": NO_SUCH_ADMIN}
             else:
-                _set_role(site, admin, data["role"])
+                set_member_role(site, admin, data["role"])
                 db.session.commit()
                 flash(f"{admin.email} is now {data['role']} of {site.key}.")
+                if password:
+                    return members_page(site, {}, {}, 201, new_password=(admin.email, password))
                 return redirect(url_for("admin.members", key=site.key))
-    return _members_page(site, values, errors, 422 if errors else 200)
+    return members_page(site, values, errors, 422 if errors else 200)
 
 
-def _members_page(
+NO_SUCH_ADMIN = (
+    "No admin has this e-mail: an instance superuser can add it here, which creates the "
+    "account, or create it with temoin create-admin."
+)
+
+
+def members_page(
     site: Site,
     values: dict[str, Any],
     errors: dict[str, str],
     status: int,
     new_token: str | None = None,
+    new_password: tuple[str, str] | None = None,
 ) -> Any:
+    """Render the members and tokens page; a new token or password is shown this once."""
     rows = db.session.execute(
         select(Admin, Membership.role)
         .join(Membership, Membership.admin_id == Admin.id)
@@ -117,23 +131,15 @@ def _members_page(
             values=values,
             errors=errors,
             new_token=new_token,
+            new_password=new_password,
         ),
         status,
     )
 
 
-def _set_role(site: Site, admin: Admin, role: str | None) -> None:
-    member = db.session.scalar(
-        select(Membership).where(Membership.admin_id == admin.id, Membership.site_id == site.id)
-    )
-    before = member.role if member else None
-    if role is None:
-        if member:
-            db.session.delete(member)
-    elif member is None:
-        db.session.add(Membership(admin_id=admin.id, site_id=site.id, role=role))
-    else:
-        member.role = role
+def set_member_role(site: Site, admin: Admin, role: str | None) -> None:
+    """Give an admin a role on the site (None removes it), in the audit log."""
+    before = set_role(admin, site, role)
     record_event(site.id, actor(), "set role", admin.email, {"role": before}, {"role": role})
 
 
@@ -145,7 +151,7 @@ def member_remove(site: Site, admin_id: int) -> Any:
     if admin.id == current_admin().id:  # type: ignore[union-attr]
         flash("You cannot remove yourself.", "error")
     else:
-        _set_role(site, admin, None)
+        set_member_role(site, admin, None)
         db.session.commit()
         flash(f"{admin.email} removed.")
     return redirect(url_for("admin.members", key=site.key))
@@ -159,14 +165,14 @@ def token_create(site: Site) -> Any:
     try:
         data = TokenIn().load({k: values.get(k, "") for k in ("role", "label")})
     except ValidationError as err:
-        return _members_page(site, values, errors_of(err.messages), 422)
+        return members_page(site, values, errors_of(err.messages), 422)
     row, plain = create_token(site, data["role"], data["label"])
     db.session.flush()
     record_event(
         site.id, actor(), "create token", row.prefix, None, {"role": row.role, "label": row.label}
     )
     db.session.commit()
-    return _members_page(site, {}, {}, 201, new_token=plain)
+    return members_page(site, {}, {}, 201, new_token=plain)
 
 
 @bp.post("/sites/<key>/tokens/<int:token_id>/revoke")

@@ -14,26 +14,54 @@ from ..errors import ApiError
 from ..extensions import db
 from ..models import ConsentRecord, PolicyVersion, Site, utcnow
 from ..schemas_admin import PublishIn
+from ..visitor_texts import fallbacks
 from . import bp
 from .access import actor, site_view
-from .drafts import diff, latest_version, pending_changes, publish_draft
+from .drafts import diff, draft_doc, latest_version, pending_changes, publish_draft
+from .forms import errors_of
 
 
 @bp.get("/sites/<key>/")
 @site_view("viewer")
 def site(site: Site) -> Any:
     """Show the site's state: published version, unpublished changes, log size."""
-    latest = latest_version(site)
+    return _site_page(site, {}, 200)
+
+
+def _site_page(site: Site, errors: dict[str, str], status: int) -> Any:
+    doc = draft_doc(site)
     records = db.session.scalar(
         select(func.count()).select_from(ConsentRecord).where(ConsentRecord.site_id == site.id)
     )
-    return render_template(
+    html = render_template(
         "admin/site.html",
         site=site,
-        latest=latest,
+        latest=latest_version(site),
         changes=pending_changes(site),
         records=records,
+        fallbacks=fallbacks(doc),
+        errors=[(path, message, field_link(site, doc, path)) for path, message in errors.items()],
+        link=lambda path: field_link(site, doc, path),
     )
+    return html, status
+
+
+def field_link(site: Site, doc: dict[str, Any], path: str) -> str:
+    """Return the address of the form where a draft field (`categories.0.texts.en.name`) is."""
+    parts = path.split(".")
+    anchor = "#f-" + "-".join(parts)
+    if parts[0] != "categories" or len(parts) < 2 or not parts[1].isdigit():
+        return url_for("admin.settings", key=site.key) + anchor
+    cats = doc["categories"]
+    cat = cats[int(parts[1])] if int(parts[1]) < len(cats) else None
+    if cat is None or len(parts) < 4 or parts[2] != "services" or not parts[3].isdigit():
+        return url_for("admin.categories", key=site.key) + anchor
+    svcs = cat["services"]
+    if int(parts[3]) >= len(svcs):
+        return url_for("admin.services", key=site.key)
+    svc = svcs[int(parts[3])]
+    page = url_for("admin.service", key=site.key, category=cat["slug"], slug=svc["slug"])
+    return page + "#f-" + "-".join(parts[4:])
 
 
 @bp.post("/sites/<key>/publish")
@@ -44,6 +72,9 @@ def publish(site: Site) -> Any:
     try:
         version = publish_draft(site, data["reconsent"], actor())
     except ApiError as err:
+        db.session.rollback()
+        if err.errors:
+            return _site_page(site, errors_of(err.errors), err.status)
         flash(err.message, "error")
         return redirect(url_for("admin.site", key=site.key))
     db.session.commit()

@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..default_texts import french
+
+
+def _fr(texts: dict[str, str]) -> dict[str, str]:
+    return {key: french(value) for key, value in texts.items()}
+
+
 SITE: dict[str, Any] = {
     "key": "demo",
     "name": "BonjourMaître (démo)",
@@ -19,37 +26,41 @@ SITE: dict[str, Any] = {
     "floating_button": True,
     "reload_on_withdraw": False,
     "texts": {
-        "fr": {
-            "title": "Vos choix en matière de cookies",
-            "description": (
-                "BonjourMaître et ses partenaires utilisent des cookies pour faire fonctionner "
-                "le site, améliorer ses fonctionnalités, mesurer son audience, permettre le "
-                "partage sur les réseaux sociaux et personnaliser la publicité. Seuls les "
-                "cookies strictement nécessaires sont déposés sans votre accord."
-            ),
-            "withdraw": (
-                "Vous pouvez modifier ou retirer votre consentement à tout moment grâce au "
-                "lien « Gestion des cookies » présent sur chaque page."
-            ),
-            "accept_all": "Tout accepter",
-            "reject_all": "Tout refuser",
-            "customize": "Personnaliser",
-            "save": "Enregistrer",
-            "services_link": "Voir la liste des services et partenaires",
-            "preferences_title": "Paramétrer les cookies",
-            "close": "Fermer",
-        },
+        "fr": _fr(
+            {
+                "title": "Vos choix en matière de cookies",
+                "description": (
+                    "Avec votre accord, BonjourMaître et ses partenaires utilisent des "
+                    "cookies pour améliorer les fonctionnalités du site, mesurer son "
+                    "audience, vous permettre de partager ses contenus sur les réseaux "
+                    "sociaux et vous proposer des publicités adaptées à vos centres "
+                    "d'intérêt. Les cookies strictement nécessaires au fonctionnement du "
+                    "site sont déposés sans votre accord."
+                ),
+                "withdraw": (
+                    "Vous pouvez modifier vos choix ou retirer votre consentement à tout moment "
+                    "grâce au lien « Gestion des cookies » présent sur chaque page."
+                ),
+                "accept_all": "Tout accepter",
+                "reject_all": "Tout refuser",
+                "customize": "Personnaliser",
+                "save": "Enregistrer",
+                "services_link": "Voir la liste des services et partenaires",
+                "preferences_title": "Paramétrer les cookies",
+                "close": "Fermer",
+            }
+        ),
         "en": {
             "title": "Your cookie choices",
             "description": (
-                "BonjourMaître and its partners use cookies to run the site, improve its "
-                "features, measure its audience, let you share on social networks and "
-                "personalise advertising. Only strictly necessary cookies are set without "
-                "your agreement."
+                "With your agreement, BonjourMaître and its partners use cookies to improve the "
+                "site's features, measure its audience, let you share its content on social "
+                "networks and show you advertisements matched to your interests. Cookies "
+                "strictly necessary for the site to work are set without your agreement."
             ),
             "withdraw": (
-                "You can change or withdraw your consent at any time with the « Cookie "
-                "settings » link on every page."
+                "You can change your choices or withdraw your consent at any time with the "
+                "“Gestion des cookies” (cookie settings) link on every page."
             ),
             "accept_all": "Accept all",
             "reject_all": "Reject all",
@@ -68,7 +79,7 @@ def _ck(name: str, days: int, fr: str, en: str, domain: str = "") -> dict[str, A
         "name": name,
         "domain": domain,
         "lifetime_days": days,
-        "texts": {"fr": {"purpose": fr}, "en": {"purpose": en}},
+        "texts": {"fr": {"purpose": french(fr)}, "en": {"purpose": en}},
     }
 
 
@@ -80,7 +91,7 @@ def _svc(
         "name": name,
         "provider": provider,
         "privacy_url": url,
-        "texts": {"fr": {"description": fr}, "en": {"description": en}},
+        "texts": {"fr": {"description": french(fr)}, "en": {"description": en}},
         "cookies": cookies,
     }
 
@@ -89,16 +100,18 @@ CATEGORIES: list[dict[str, Any]] = [
     {
         "slug": "necessary",
         "texts": {
-            "fr": {
-                "name": "Cookies strictement nécessaires",
-                "description": (
-                    "Indispensables au fonctionnement du site : ils vous permettent "
-                    "d'accéder à votre compte et servent à la sécurité. Ils ne "
-                    "peuvent pas être désactivés."
-                ),
-            },
+            "fr": _fr(
+                {
+                    "name": "Strictement nécessaires",
+                    "description": (
+                        "Indispensables au fonctionnement du site, ils vous permettent "
+                        "notamment de rester connecté à votre compte et contribuent à sa "
+                        "sécurité. Exemptés de consentement, ils ne peuvent pas être désactivés."
+                    ),
+                }
+            ),
             "en": {
-                "name": "Strictly necessary cookies",
+                "name": "Strictly necessary",
                 "description": (
                     "Needed for the site to work: they keep you signed in to your "
                     "account and serve security. They cannot be switched off."
@@ -111,14 +124,14 @@ CATEGORIES: list[dict[str, Any]] = [
                 "BonjourMaître",
                 "BONJOURMAITRE",
                 "/demo/politique",
-                "Session du site.",
-                "The site's session.",
+                "Gestion de votre session sur le site.",
+                "Your session on the site.",
                 [
                     _ck(
                         "PHPSESSID",
                         0,
-                        "Garde un visiteur connecté à son compte ; expire à la fermeture du "
-                        "navigateur.",
+                        "Maintient la connexion du visiteur à son compte ; expire à la "
+                        "fermeture du navigateur.",
                         "Keeps a visitor signed in to their account; expires when the "
                         "browser closes.",
                     )
@@ -129,20 +142,23 @@ CATEGORIES: list[dict[str, Any]] = [
     {
         "slug": "functional",
         "texts": {
-            "fr": {
-                "name": "Cookies de fonctionnalités",
-                "description": (
-                    "Personnalisation des contenus et de l'expérience : ils comptent les "
-                    "sessions, les clics et les conversions et permettent d'établir des "
-                    "cartes de chaleur. Durée de vie de la session à treize mois au plus."
-                ),
-            },
+            "fr": _fr(
+                {
+                    "name": "Fonctionnalités",
+                    "description": (
+                        "Ils personnalisent les contenus et votre expérience sur le site : ils "
+                        "comptent les sessions ouvertes, les clics et les conversions, et "
+                        "permettent d'établir des cartes de chaleur. La plupart ne durent que "
+                        "le temps de votre session, aucun plus de treize mois."
+                    ),
+                }
+            ),
             "en": {
-                "name": "Functionality cookies",
+                "name": "Functionality",
                 "description": (
-                    "Content and experience personalisation: they count sessions, clicks "
-                    "and conversions and build heat maps. They live from the session up "
-                    "to thirteen months at most."
+                    "They personalise the content and your experience of the site: they count "
+                    "sessions, clicks and conversions, and build heat maps. Most last only as "
+                    "long as your session, none more than thirteen months."
                 ),
             },
         },
@@ -161,7 +177,7 @@ CATEGORIES: list[dict[str, Any]] = [
                         "Identifie le visiteur pour Sumo.",
                         "Identifies the visitor for Sumo.",
                     ),
-                    _ck("__smVID", 395, "Identifiant de visiteur Sumo.", "Sumo visitor id."),
+                    _ck("__smVID", 395, "Identifiant du visiteur pour Sumo.", "Sumo visitor id."),
                 ],
             ),
             _svc(
@@ -169,13 +185,13 @@ CATEGORIES: list[dict[str, Any]] = [
                 "Hotjar",
                 "Hotjar Ltd",
                 "https://www.hotjar.com/legal/policies/privacy/",
-                "Cartes de chaleur et enregistrements de sessions.",
+                "Cartes de chaleur et enregistrement des sessions de navigation.",
                 "Heat maps and session recordings.",
                 [
                     _ck(
                         "_hjSessionUser_*",
                         365,
-                        "Identifiant de visiteur Hotjar.",
+                        "Identifiant du visiteur pour Hotjar.",
                         "Hotjar visitor id.",
                     ),
                     _ck(
@@ -197,7 +213,7 @@ CATEGORIES: list[dict[str, Any]] = [
                     _ck(
                         "crisp-client*",
                         182,
-                        "Reprend la conversation en cours.",
+                        "Permet de reprendre la conversation en cours.",
                         "Resumes the ongoing conversation.",
                     )
                 ],
@@ -213,13 +229,13 @@ CATEGORIES: list[dict[str, Any]] = [
                     _ck(
                         "agile-crm-session_id",
                         0,
-                        "Session de suivi AgileCRM.",
+                        "Session de suivi d'AgileCRM.",
                         "AgileCRM tracking session.",
                     ),
                     _ck(
                         "_agile_uid",
                         395,
-                        "Identifiant de visiteur AgileCRM.",
+                        "Identifiant du visiteur pour AgileCRM.",
                         "AgileCRM visitor id.",
                     ),
                 ],
@@ -229,19 +245,22 @@ CATEGORIES: list[dict[str, Any]] = [
     {
         "slug": "audience",
         "texts": {
-            "fr": {
-                "name": "Cookies de mesure d'audience",
-                "description": (
-                    "Ils collectent des informations sur la façon dont les visiteurs "
-                    "utilisent le site : pages populaires, trafic, problèmes de "
-                    "fonctionnement, afin d'améliorer le site."
-                ),
-            },
+            "fr": _fr(
+                {
+                    "name": "Mesure d'audience",
+                    "description": (
+                        "Ils collectent des informations sur la façon dont les visiteurs "
+                        "utilisent le site (pages les plus consultées, fréquentation, "
+                        "problèmes de fonctionnement) afin d'en améliorer l'intérêt et "
+                        "l'ergonomie."
+                    ),
+                }
+            ),
             "en": {
-                "name": "Audience measurement cookies",
+                "name": "Audience measurement",
                 "description": (
-                    "They collect information on how visitors use the site: popular "
-                    "pages, traffic, malfunctions, to improve the site."
+                    "They collect information on how visitors use the site (most viewed "
+                    "pages, traffic, malfunctions) to make it more useful and easier to use."
                 ),
             },
         },
@@ -259,7 +278,7 @@ CATEGORIES: list[dict[str, Any]] = [
                     _ck(
                         "_gid",
                         1,
-                        "Distingue les visiteurs sur 24 heures.",
+                        "Distingue les visiteurs pendant 24 heures.",
                         "Distinguishes visitors over 24 hours.",
                     ),
                 ],
@@ -269,19 +288,23 @@ CATEGORIES: list[dict[str, Any]] = [
     {
         "slug": "sharing",
         "texts": {
-            "fr": {
-                "name": "Cookies de partage",
-                "description": (
-                    "Boutons « Partager » et « J'aime » des réseaux sociaux. Le réseau "
-                    "social peut vous identifier grâce à ce bouton, même si vous ne "
-                    "l'utilisez pas."
-                ),
-            },
+            "fr": _fr(
+                {
+                    "name": "Partage sur les réseaux sociaux",
+                    "description": (
+                        "Les boutons « Partager » et « J'aime » des réseaux sociaux vous "
+                        "permettent de partager nos contenus. Le réseau social peut vous "
+                        "identifier grâce à ces boutons, même si vous ne les utilisez pas, dès "
+                        "lors que vous êtes connecté à votre compte."
+                    ),
+                }
+            ),
             "en": {
-                "name": "Sharing cookies",
+                "name": "Social media sharing",
                 "description": (
-                    "The social networks' « Share » and « Like » buttons. The network may "
-                    "identify you through the button even if you do not use it."
+                    "The social networks' “Share” and “Like” buttons let you share our "
+                    "content. The network may identify you through these buttons, even if you "
+                    "do not use them, whenever you are signed in to your account."
                 ),
             },
         },
@@ -291,7 +314,7 @@ CATEGORIES: list[dict[str, Any]] = [
                 "Facebook",
                 "Meta Platforms Ireland Ltd",
                 "https://www.facebook.com/privacy/policy/",
-                "Bouton de partage Facebook.",
+                "Bouton de partage de Facebook.",
                 "Facebook share button.",
                 [
                     _ck(
@@ -303,7 +326,7 @@ CATEGORIES: list[dict[str, Any]] = [
                     _ck(
                         "fr",
                         90,
-                        "Publicité et mesure Meta.",
+                        "Publicité et mesure d'audience de Meta.",
                         "Meta advertising and measurement.",
                         ".facebook.com",
                     ),
@@ -314,7 +337,7 @@ CATEGORIES: list[dict[str, Any]] = [
                 "Twitter / X",
                 "X Corp.",
                 "https://x.com/fr/privacy",
-                "Bouton de partage X.",
+                "Bouton de partage de X.",
                 "X share button.",
                 [
                     _ck(
@@ -327,7 +350,7 @@ CATEGORIES: list[dict[str, Any]] = [
                     _ck(
                         "personalization_id",
                         395,
-                        "Personnalisation X.",
+                        "Personnalisation des contenus par X.",
                         "X personalisation.",
                         ".x.com",
                     ),
@@ -338,7 +361,7 @@ CATEGORIES: list[dict[str, Any]] = [
                 "LinkedIn",
                 "LinkedIn Ireland",
                 "https://www.linkedin.com/legal/privacy-policy",
-                "Bouton de partage LinkedIn.",
+                "Bouton de partage de LinkedIn.",
                 "LinkedIn share button.",
                 [
                     _ck(
@@ -351,7 +374,7 @@ CATEGORIES: list[dict[str, Any]] = [
                     _ck(
                         "lidc",
                         1,
-                        "Choix du centre de données.",
+                        "Choix du centre de données de LinkedIn.",
                         "Data centre selection.",
                         ".linkedin.com",
                     ),
@@ -362,20 +385,23 @@ CATEGORIES: list[dict[str, Any]] = [
     {
         "slug": "advertising",
         "texts": {
-            "fr": {
-                "name": "Cookies de publicité",
-                "description": (
-                    "Déposés par des partenaires pour identifier vos centres d'intérêt et "
-                    "personnaliser la publicité sur et en dehors du site. Les refuser n'a "
-                    "pas d'impact sur l'utilisation du site."
-                ),
-            },
+            "fr": _fr(
+                {
+                    "name": "Publicité personnalisée",
+                    "description": (
+                        "Déposés par nos partenaires, ils identifient vos centres d'intérêt "
+                        "afin de personnaliser les publicités qui vous sont proposées, sur "
+                        "notre site et en dehors. Les refuser est sans incidence sur votre "
+                        "utilisation du site."
+                    ),
+                }
+            ),
             "en": {
-                "name": "Advertising cookies",
+                "name": "Personalised advertising",
                 "description": (
-                    "Set by partners to learn your interests and personalise advertising "
-                    "on and off the site. Refusing them does not affect your use of the "
-                    "site."
+                    "Set by our partners, they learn your interests to personalise the "
+                    "advertisements you are shown, on our site and elsewhere. Refusing them "
+                    "does not affect your use of the site."
                 ),
             },
         },

@@ -10,6 +10,7 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, render_template, request
 
 from .. import policy
+from ..default_texts import french
 from ..extensions import db
 from ..models import Site
 from ..sites import apply_draft, create_site, get_site
@@ -41,7 +42,8 @@ def load_demo(origins: list[str] | None = None) -> Site:
 @cache
 def _policy_paragraphs() -> list[str]:
     text = (Path(__file__).parent / "politique.txt").read_text(encoding="utf-8")
-    return [p.strip() for p in text.split("\n") if p.strip()]
+    # The policy is kept as typed (ordinary spaces, straight quotes); it is shown typeset.
+    return [french(p.strip()) for p in text.split("\n") if p.strip()]
 
 
 def _services() -> dict[str, dict]:

@@ -11,7 +11,7 @@ import pytest
 from server.extensions import db
 from server.models import AuditEvent, PolicyVersion, Site
 from tests.admin.conftest import audit_count
-from tests.factories import choice_body
+from tests.factories import COOKIE_TEXTS, choice_body
 
 DRAFT = "/api/v1/admin/sites/shop/draft"
 
@@ -104,7 +104,7 @@ def test_get_draft_shape(client, tokens):
         "name": "audience_ck",
         "domain": "",
         "lifetime_days": 30,
-        "texts": {},
+        "texts": COOKIE_TEXTS,
     }
     assert body["origins"] == ["https://shop.test"] and body["lifetime_days"] == 182
 
@@ -244,6 +244,60 @@ def test_publish_nothing_changed_is_409_unless_reconsent(client, tokens):
         client.post(url, json={"reconsent": True}, headers=auth(tokens["editor"])).status_code
         == 201
     )
+
+
+def test_publish_refuses_texts_empty_in_a_language_naming_each_field(client, tokens):
+    body = client.get(DRAFT, headers=auth(tokens["editor"])).json
+    del body["texts"]["en"]["description"]
+    body["texts"]["fr"]["withdraw"] = "  "
+    body["categories"][2]["texts"]["en"]["name"] = ""
+    body["categories"][1]["services"][0]["texts"] = {"fr": {"description": "Un service."}}
+    body["categories"][3]["services"][0]["cookies"][0]["texts"] = {}
+    assert client.put(DRAFT, json=body, headers=auth(tokens["editor"])).status_code == 200
+    events = audit_count()
+    url = "/api/v1/admin/sites/shop/publish"
+    for payload in ({}, {"reconsent": True}):
+        resp = client.post(url, json=payload, headers=auth(tokens["editor"]))
+        assert resp.status_code == 422, resp.json
+        assert resp.json["code"] == "invalid"
+        errors = resp.json["errors"]
+        assert set(errors["texts"]) == {"fr", "en"}
+        assert list(errors["texts"]["en"]) == ["description"]
+        assert list(errors["texts"]["fr"]) == ["withdraw"]
+        cats = errors["categories"]
+        assert set(cats) == {"1", "2", "3"}
+        assert cats["2"] == {"texts": {"en": {"name": [cats["2"]["texts"]["en"]["name"][0]]}}}
+        assert "en" in cats["2"]["texts"]["en"]["name"][0]
+        assert list(cats["1"]["services"]["0"]["texts"]) == ["en"]
+        cookie = cats["3"]["services"]["0"]["cookies"]["0"]["texts"]
+        assert {lang: list(keys) for lang, keys in cookie.items()} == {
+            "fr": ["purpose"],
+            "en": ["purpose"],
+        }
+    assert db.session.query(PolicyVersion).count() == 2
+    assert audit_count() == events
+    assert client.get("/api/v1/sites/shop/config").json["version"] == 1
+
+
+def test_a_new_site_publishes_as_created(client, app):
+    from server.auth import create_token
+    from server.sites import create_site
+
+    site = create_site("fresh", "Fresh", ["https://fresh.test"])
+    _, token = create_token(site, "editor", "ci")
+    db.session.commit()
+    resp = client.post("/api/v1/admin/sites/fresh/publish", headers=auth(token))
+    assert resp.status_code == 201, resp.json
+    config = client.get("/api/v1/sites/fresh/config").json
+    names = [c["texts"]["fr"]["name"] for c in config["categories"]]
+    assert names == [
+        "Strictement nécessaires",
+        "Fonctionnalités",
+        "Mesure d’audience",
+        "Partage sur les réseaux sociaux",
+        "Publicité personnalisée",
+    ]
+    assert config["texts"]["en"]["accept_all"] == "Accept all"
 
 
 @pytest.mark.parametrize("body", [{"reconsent": "yes"}, {"reconsent": True, "extra": 1}, []])

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
 from server.admin.drafts import draft_doc
 from server.extensions import db
 from server.models import AuditEvent, PolicyVersion, Site
+from server.schemas_admin import BANNER_KEYS
 from tests.admin.conftest import audit_count, post
 
 XSS = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
@@ -49,6 +51,7 @@ def service_form(**overrides):
         "cookies.0.domain": "",
         "cookies.0.lifetime_days": "395",
         "cookies.0.texts.fr.purpose": "Identifiant du visiteur.",
+        "cookies.0.texts.en.purpose": "Visitor id.",
         "cookies.1.name": "",
         "cookies.1.lifetime_days": "",
     }
@@ -114,7 +117,10 @@ def test_service_with_cookie_added_to_audience(as_role):
             "name": "_pk_id.*",
             "domain": "",
             "lifetime_days": 395,
-            "texts": {"fr": {"purpose": "Identifiant du visiteur."}},
+            "texts": {
+                "fr": {"purpose": "Identifiant du visiteur."},
+                "en": {"purpose": "Visitor id."},
+            },
         }
     ]
     page = client.get("/admin/sites/shop/services").get_data(as_text=True)
@@ -296,3 +302,63 @@ def test_editing_pages_need_csrf(as_role):
         assert bad.status_code == 400, url
     assert json.dumps(shop_doc()) == before
     assert db.session.query(PolicyVersion).count() == 2
+
+
+def test_publish_page_names_each_empty_text_and_publishes_nothing(as_role):
+    client = as_role("editor")
+    # The form sends only the titles: every other banner text becomes empty.
+    assert post(client, "/admin/sites/shop/settings", settings_form()).status_code == 302
+    resp = post(client, "/admin/sites/shop/publish", {"reconsent": "on"})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422
+    assert "Nothing was published" in html
+    for lang in ("fr", "en"):
+        for key in ("description", "withdraw", "accept_all", "reject_all", "close"):
+            href = f"/admin/sites/shop/settings#f-texts-{lang}-{key}"
+            assert f'<a href="{href}"><code>texts.{lang}.{key}</code></a>' in html, (lang, key)
+    assert "<code>texts.fr.title</code>" not in html
+    assert db.session.query(PolicyVersion).count() == 2
+
+
+def test_publish_page_links_empty_category_and_cookie_texts(as_role):
+    client = as_role("editor")
+    form = service_form(**{"cookies.0.texts.en.purpose": ""})  # a French purpose only
+    assert post(client, "/admin/sites/shop/services/new", form).status_code == 302
+    form = {}
+    for i in range(5):
+        form[f"categories.{i}.position"] = str(i + 1)
+        for lang in ("fr", "en"):
+            for key in ("name", "description"):
+                form[f"categories.{i}.texts.{lang}.{key}"] = f"{key} {i} {lang}"
+    form["categories.4.texts.en.description"] = ""
+    assert post(client, "/admin/sites/shop/categories", form).status_code == 302
+    resp = post(client, "/admin/sites/shop/publish", {})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422
+    assert (
+        '<a href="/admin/sites/shop/categories#f-categories-4-texts-en-description">'
+        "<code>categories.4.texts.en.description</code></a>"
+    ) in html
+    assert (
+        '<a href="/admin/sites/shop/services/audience/matomo#f-cookies-0-texts-en-purpose">'
+        "<code>categories.2.services.1.cookies.0.texts.en.purpose</code></a>"
+    ) in html
+    assert db.session.query(PolicyVersion).count() == 2
+
+
+def test_overview_warns_when_a_language_falls_back(as_role):
+    client = as_role("editor")
+    page = client.get("/admin/sites/shop/").get_data(as_text=True)
+    assert "Visitors reading" not in page
+    form = settings_form(languages="fr, en, de")
+    for lang in ("fr", "en"):
+        for key in BANNER_KEYS:
+            form[f"texts.{lang}.{key}"] = f"{key} {lang}"
+    form["texts.de.title"] = "Ihre Cookies"
+    assert post(client, "/admin/sites/shop/settings", form).status_code == 302
+    page = client.get("/admin/sites/shop/").get_data(as_text=True)
+    warnings = "".join(re.findall(r'<div class="flash warn".*?</div>', page, re.S))
+    assert warnings.count("Visitors reading de") == 2
+    assert "the fr text, or none," in warnings and "<code>texts.de.description</code>" in warnings
+    assert "<code>texts.de.title</code>" not in warnings and "texts.en." not in warnings
+    assert "the widget has no de version" in warnings and "Visitors reading en" not in page

@@ -10,15 +10,14 @@ import json
 import random
 import statistics
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
-from sqlalchemy import create_engine, make_url, select, text
+from sqlalchemy import select, text
 
 from server.extensions import db
 from server.models import ChainHead, Site
 from tests.bench.db import bench_app, prepare_database
 from tests.factories import choice_body
+from tests.support.postgres import scratch_database
 
 SAMPLES = 300
 FILL = text(
@@ -37,20 +36,8 @@ FILL = text(
 )
 
 
-@contextmanager
-def database(base_url: str, name: str) -> Iterator[str]:
-    """Create a database for the bench on the server, and drop it afterwards."""
-    base = make_url(base_url)
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+# Databases the bench creates on the server and drops afterwards.
+database = scratch_database
 
 
 def _fill(site_id: int, sha: str, first: int, last: int) -> None:

@@ -9,7 +9,14 @@ import json
 from typing import Any
 
 import pytest
-from temoin_page import BANNER, banner_button, click_and_record, open_preferences, stored
+from temoin_page import (
+    BANNER,
+    OPTIONAL,
+    banner_button,
+    click_and_record,
+    open_preferences,
+    stored,
+)
 
 from server.admins import upsert_admin
 from server.extensions import db
@@ -69,6 +76,7 @@ def add_service(page: Any, category: str, slug: str, name: str, description: str
     row.get_by_label("Cookie name").fill("_pk_id.*")
     row.get_by_label("Lifetime (days)").fill("395")
     row.get_by_label("Purpose (fr)").fill("Identifiant du visiteur.")
+    row.get_by_label("Purpose (en)").fill("Visitor id.")
     page.get_by_role("button", name="Save the draft").click()
     page.wait_for_url("**/admin/sites/demo/services")
 
@@ -243,3 +251,46 @@ def demo_history(admin: Any, consent_id: str) -> dict[str, Any]:
     resp = admin.request.get(f"/api/v1/sites/demo/consents/{consent_id}")
     assert resp.ok
     return json.loads(resp.text())
+
+
+# For each statistics table: its box, its scroll container's, and its last header cell's once
+# the container is scrolled to the end (what a reader can reach).
+TABLE_FIT = """() => [...document.querySelectorAll('table.numbers')].map(t => {
+  const box = t.parentElement, last = t.querySelector('thead th:last-child')
+  const fits = t.getBoundingClientRect().width <= box.clientWidth + 1
+  const scrolls = ['auto', 'scroll'].includes(getComputedStyle(box).overflowX)
+    && box.scrollWidth > box.clientWidth
+  box.scrollLeft = box.scrollWidth
+  const reached = last.getBoundingClientRect().right <= box.getBoundingClientRect().right + 1
+  box.scrollLeft = 0
+  return {fits, scrolls, reached, focusable: box.tabIndex === 0, header: last.textContent}
+})"""
+
+
+def test_statistics_tables_fit_or_scroll(admin_page, admins, demo):
+    for action, granted in (("accept_all", OPTIONAL), ("reject_all", []), ("custom", OPTIONAL[:1])):
+        body = {
+            "policy_version": 1, "choices": {c: c in granted for c in OPTIONAL},
+            "action": action, "source": "banner", "language": "fr", "page": "/demo/",
+            "gpc": False,
+        }  # fmt: skip
+        resp = admin_page.request.post(
+            "/api/v1/sites/demo/consents", data=json.dumps(body),
+            headers={"Origin": demo.url, "Content-Type": "application/json"},
+        )  # fmt: skip
+        assert resp.status == 201, resp.text()
+    sign_in(admin_page, admins["owner"])
+    for width in (1280, 375):
+        admin_page.set_viewport_size({"width": width, "height": 900})
+        admin_page.goto("/admin/sites/demo/stats")
+        tables = admin_page.evaluate(TABLE_FIT)
+        assert len(tables) == 3
+        page_width = admin_page.evaluate("document.documentElement.scrollWidth")
+        assert page_width <= width, "the page itself scrolls sideways"
+        for table in tables:
+            assert table["fits"] or (table["scrolls"] and table["focusable"]), (width, table)
+            assert table["reached"], (width, table)
+        assert [t["header"] for t in tables] == ["Count", "advertising", "advertising"]
+        if width == 1280:
+            # A wide screen shows every column of the per-day and per-version tables.
+            assert all(t["fits"] for t in tables), tables

@@ -116,7 +116,7 @@ def test_granular_choice_starts_off_and_records_each_purpose(
     for slug in OPTIONAL:
         assert not dialog.locator(f"input[data-category={slug}]").is_checked(), slug
     assert dialog.locator("input[data-service]:checked").count() == 0
-    dialog.get_by_role("checkbox", name="Cookies de mesure d'audience").check()
+    dialog.get_by_role("checkbox", name="Mesure d’audience").check()
     # One service of a category: the category shows as mixed.
     dialog.locator("details").nth(1).locator("summary").click()
     dialog.locator("input[data-service=hotjar]").check()

@@ -134,7 +134,7 @@ def test_first_layer_informs_and_buttons_are_equal(page: Any) -> None:
     """Rules 6 and 8: purposes named, withdrawal sentence, partner list; accept = refuse."""
     page.goto("/demo/")
     text = page.locator(BANNER).inner_text()
-    for name in ("fonctionnalités", "mesure d'audience", "partage", "publicité"):
+    for name in ("fonctionnalités", "mesure d’audience", "partage", "publicité"):
         assert name in text.lower(), name
     assert "retirer votre consentement à tout moment" in text
     accept, refuse = banner_button(page, "Tout accepter"), banner_button(page, "Tout refuser")
