@@ -1,7 +1,7 @@
 """admins.must_change_password: a password handed out once must be replaced at first sign-in
 
 Revision ID: 2e40b483a5d0
-Revises: 8783edcc1bac
+Revises: c4e1a9d27b3f
 Create Date: 2026-11-29 22:30:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "2e40b483a5d0"
-down_revision = "8783edcc1bac"
+down_revision = "c4e1a9d27b3f"
 branch_labels = None
 depends_on = None
 
