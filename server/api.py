@@ -6,7 +6,7 @@ import json
 import uuid
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 from flask_cors import CORS
 
 from . import consent, policy
@@ -143,17 +143,23 @@ def consents_preflight(key: str) -> Response:
 @bp.post("/sites/<key>/consents")
 @consent_limits
 def record(key: str) -> Response:
-    """Record one choice and answer its acknowledgement (201)."""
+    """Record one choice: 201 and its acknowledgement, or 200 and the first for a known event_id."""
     pub = published_or_404(key)
-    origin = _allowed_origin(pub)
+    # Every answer from here on, errors too, is readable by the site's page: the widget must
+    # tell a final refusal (4xx) from a failure to retry.
+    g.record_origin = _allowed_origin(pub)
     data = consent_in.load(json_body())
-    consent_id = str(data.pop("consent_id") or uuid.uuid4())
-    data["consent_id"] = consent_id
-    rec = consent.record_consent(pub, data, consent_id, request.headers.get("User-Agent"))
-    body = consent_out.dump(rec)
-    resp = jsonify(body)
-    resp.status_code = 201
-    return _with_cors(resp, origin)
+    ack, created = consent.record_consent(pub, data, request.headers.get("User-Agent"))
+    resp = jsonify(consent_out.dump(ack))
+    resp.status_code = 201 if created else 200
+    return resp
+
+
+@bp.after_request
+def _record_cors(resp: Response) -> Response:
+    if request.endpoint == "api.record":
+        _with_cors(resp, g.get("record_origin"))
+    return resp
 
 
 @bp.get("/sites/<key>/consents/<consent_id>")

@@ -51,6 +51,8 @@ INVALID = {
     ),
     "withdraw with nothing granted before": choice_body(action="withdraw"),
     "bad consent id": choice_body(consent_id="1234"),
+    "bad event id": choice_body(event_id="not-a-uuid"),
+    "event id not a string": choice_body(event_id=12),
     "unknown language": choice_body(language="de"),
     "language not a tag": choice_body(language="français"),
     "page too long": choice_body(page="/" + "a" * 3000),
