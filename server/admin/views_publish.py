@@ -13,6 +13,7 @@ from .. import policy, widget
 from ..errors import ApiError
 from ..extensions import db
 from ..models import ConsentRecord, PolicyVersion, Site, utcnow
+from ..origins import refused_origins
 from ..schemas_admin import PublishIn
 from . import bp
 from .access import actor, site_view
@@ -22,7 +23,7 @@ from .drafts import diff, latest_version, pending_changes, publish_draft
 @bp.get("/sites/<key>/")
 @site_view("viewer")
 def site(site: Site) -> Any:
-    """Show the site's state: published version, unpublished changes, log size."""
+    """Show the site's state: published version, unpublished changes, log, refused origins."""
     latest = latest_version(site)
     records = db.session.scalar(
         select(func.count()).select_from(ConsentRecord).where(ConsentRecord.site_id == site.id)
@@ -33,6 +34,7 @@ def site(site: Site) -> Any:
         latest=latest,
         changes=pending_changes(site),
         records=records,
+        refused=refused_origins(site.id),
     )
 
 
