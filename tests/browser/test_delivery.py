@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from server.extensions import db
 from server.models import ConsentRecord
+from tests.conftest import LiveServer
 
 CONSENTS = "**/api/v1/sites/demo/consents"
 # Five decisions in a row: a grant, a withdrawal, two custom choices, a withdrawal.
@@ -263,4 +264,94 @@ def test_a_replayed_record_is_recorded_once(context: Any, demo: Any) -> None:
     assert again.value.status == 200, again.value.text()
     assert again.value.json()["hash"] == rows[0].hash
     assert event_id and [r.event_id for r in rows] == [event_id]
+    assert errors == []
+
+
+class Blog:
+    """Another site of this machine, on its own port, embedding the demo's widget."""
+
+    def __init__(self, consent_server: str) -> None:
+        page = (
+            '<!doctype html><html lang="fr"><head><meta charset="utf-8">'
+            f'<script src="{consent_server}/w/demo.js"></script><title>Blog</title></head>'
+            "<body><main><h1>Blog</h1><p>Un billet.</p></main></body></html>"
+        ).encode()
+
+        def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+            start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
+            return [page]
+
+        self.server = LiveServer(app)  # type: ignore[arg-type]  # any WSGI app serves
+        self.port = self.server.port
+
+    def __enter__(self) -> Blog:
+        self.server.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.stop()
+
+
+def test_a_page_at_an_origin_the_site_does_not_allow(browser: Any, demo: Any) -> None:
+    """The blog is allowed as http://localhost:P but visited as http://127.0.0.1:P.
+
+    Its recordings go cross-origin to the consent server and are refused: the widget says so
+    once (no CORS error), the choice applies, nothing is queued or recorded, and the
+    refusals are counted for the admin.
+    """
+    from server.demo import load_demo
+    from server.models import RefusedOrigin
+
+    with Blog(demo.url) as blog:
+        with demo.app.app_context():
+            load_demo([f"http://localhost:{blog.port}"])
+            db.session.commit()
+            db.session.remove()
+        visited = f"http://127.0.0.1:{blog.port}"
+        context = browser.new_context(base_url=visited, locale="fr-FR")
+        errors: list[str] = []
+        page = new_page(context, errors)
+        console: list[str] = []
+        page.on("console", lambda m: console.append(m.text))
+        # What the page got for each POST: a status, or "failed" (the browser refused to read it).
+        statuses: list[int | str] = []
+        page.on(
+            "requestfinished",
+            lambda r: r.url.endswith("/consents") and statuses.append(r.response().status),
+        )
+        page.on(
+            "requestfailed", lambda r: r.url.endswith("/consents") and statuses.append("failed")
+        )
+        try:
+            page.goto("/")
+            for n, decision in enumerate(
+                ["document.querySelector('[data-action=accept-all]').click()", "Temoin.rejectAll()"]
+            ):
+                page.evaluate(decision)
+                for _ in range(100):
+                    if len(statuses) > n:
+                        break
+                    page.wait_for_timeout(50)
+            page.wait_for_timeout(300)
+            assert page.evaluate("Temoin.get('audience')") is False, "the choice still applies"
+            queued = page.evaluate(QUEUED)
+            page.reload()
+            page.wait_for_timeout(1500)  # past the flush
+        finally:
+            context.close()
+    with demo.app.app_context():
+        counted = db.session.execute(select(RefusedOrigin.origin, RefusedOrigin.count)).all()
+        db.session.remove()
+    rows = records(demo)
+    report("origin not allowed", 2, 2, rows)
+    print(f"console: {[m for m in console if 'Témoin' in m or 'CORS' in m]}; queued: {len(queued)}")
+    assert statuses == [403, 403]
+    assert not [m for m in console if "CORS" in m], console
+    warnings = [m.strip() for m in console if m.startswith("Témoin:")]
+    assert warnings == [
+        f"Témoin: origin {visited} is not allowed for site demo — add it in the admin"
+    ], console
+    assert queued == [], "nothing queued"
+    assert [tuple(row) for row in counted] == [(visited, 2)]
+    assert rows == []
     assert errors == []

@@ -40,7 +40,9 @@ if (!w.Temoin) {
     if (!logged) console.warn('Témoin: ' + msg, err || '')
     logged = 1
   }
-  const refused = (status) => log('record refused: ' + status)
+  // A 403 is the page's origin missing from the site's allowed origins: the record never will be.
+  const refused = (status) =>
+    log(status == 403 ? 'origin ' + location.origin + ' is not allowed for site ' + cfg.site + ' — add it in the admin' : 'record refused: ' + status)
   const safe = (fn) =>
     function () {
       try {
