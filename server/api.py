@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import json
+import logging
 import uuid
-from typing import Any
+from typing import Any, NoReturn
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 from flask_cors import CORS
+from sqlalchemy.exc import SQLAlchemyError
 
-from . import consent, policy
+from . import consent, origins, policy
 from .auth import allows, find_token
 from .domain import checkpoints
 from .errors import ApiError
+from .extensions import db
 from .jsonbody import read_object
 from .limits import consent_limits
 from .models import utcnow
 from .schemas import CheckpointOut, ConsentIn, ConsentOut, ConsentStateOut, PolicyOut
 from .sites import get_site
 
+log = logging.getLogger("temoin")
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 CORS(
     bp,
@@ -58,17 +62,41 @@ def _site_origin(pub: policy.Published) -> str | None:
     return origin if origin and origin.rstrip("/").lower() in pub.origins else None
 
 
-def _allowed_origin(pub: policy.Published) -> str | None:
+def _allowed_origin(pub: policy.Published, readable: bool = False) -> str | None:
     """Check the caller: a listed browser origin, or a server with a site token."""
     if "Origin" in request.headers:
         origin = _site_origin(pub)
         if origin is None:
-            raise ApiError(403, "This origin may not record consents for this site.")
+            _refuse_origin(pub, request.headers["Origin"], readable)
         return origin
     token = find_token(request.headers.get("Authorization"), pub.site_id)
     if token is None or not allows(token.role, "recorder"):
         raise ApiError(403, "A request without Origin is a server call and needs a site API token.")
     return None
+
+
+def _refuse_origin(pub: policy.Published, sent: str, readable: bool) -> NoReturn:
+    """Count a recording refused to an origin, and refuse it.
+
+    With `readable`, the refused origin may read this 403 (and nothing else): its widget can
+    then say why instead of taking it for a network failure and queueing the record.
+    """
+    try:
+        origins.count_refusal(pub.site_id, sent)
+        db.session.commit()
+    except SQLAlchemyError as exc:  # the count is a diagnosis: never worth a 5xx
+        db.session.rollback()
+        log.warning("refused origin not counted: %s", type(exc).__name__)
+    shown = origins.normalise(sent)
+    if shown == origins.MALFORMED:
+        raise ApiError(403, f"This Origin header is not an origin; site {pub.key!r} refuses it.")
+    if readable:
+        g.record_origin = sent
+    raise ApiError(
+        403,
+        f"Origin {shown} is not allowed to record consents for site {pub.key!r}:"
+        " add it to the site's allowed origins in the admin.",
+    )
 
 
 def _with_cors(resp: Response, origin: str | None) -> Response:
@@ -129,17 +157,23 @@ def consents_preflight(key: str) -> Response:
 @bp.post("/sites/<key>/consents")
 @consent_limits
 def record(key: str) -> Response:
-    """Record one choice and answer its acknowledgement (201)."""
+    """Record one choice: 201 and its acknowledgement, or 200 and the first for a known event_id."""
     pub = published_or_404(key)
-    origin = _allowed_origin(pub)
+    # Every answer from here on, errors too, is readable by the site's page: the widget must
+    # tell a final refusal (4xx) from a failure to retry.
+    g.record_origin = _allowed_origin(pub, readable=True)
     data = consent_in.load(json_body())
-    consent_id = str(data.pop("consent_id") or uuid.uuid4())
-    data["consent_id"] = consent_id
-    rec = consent.record_consent(pub, data, consent_id, request.headers.get("User-Agent"))
-    body = consent_out.dump(rec)
-    resp = jsonify(body)
-    resp.status_code = 201
-    return _with_cors(resp, origin)
+    ack, created = consent.record_consent(pub, data, request.headers.get("User-Agent"))
+    resp = jsonify(consent_out.dump(ack))
+    resp.status_code = 201 if created else 200
+    return resp
+
+
+@bp.after_request
+def _record_cors(resp: Response) -> Response:
+    if request.endpoint == "api.record":
+        _with_cors(resp, g.get("record_origin"))
+    return resp
 
 
 @bp.get("/sites/<key>/consents/<consent_id>")

@@ -16,7 +16,7 @@ import threading
 from typing import Any
 
 from flask import Flask
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from .errors import ApiError
 from .extensions import db
@@ -26,14 +26,26 @@ EXTENSION = "temoin_chain_writer"
 
 
 class Pending:
-    """One record waiting for the writer, and the writer's answer."""
+    """One record waiting for the writer, and the writer's answer.
 
-    __slots__ = ("site_id", "site_key", "fields", "done", "error")
+    `answer` is the acknowledgement: the new record's columns once chained (`created`), or
+    those of the record first stored with the same event id (a replay, not written again).
+    """
 
-    def __init__(self, site_id: int, site_key: str, fields: dict[str, Any]) -> None:
+    __slots__ = (
+        "site_id", "site_key", "fields", "consent_given", "answer", "created", "done", "error"
+    )  # fmt: skip
+
+    def __init__(
+        self, site_id: int, site_key: str, fields: dict[str, Any], consent_given: bool = True
+    ) -> None:
         self.site_id = site_id
         self.site_key = site_key
         self.fields = fields
+        # Whether the client named the consent id (a replay must then repeat it).
+        self.consent_given = consent_given
+        self.answer: dict[str, Any] = fields
+        self.created = True
         self.done = threading.Event()
         self.error: BaseException | None = None
 
@@ -59,7 +71,7 @@ class ChainWriter:
         self._start = threading.Lock()
 
     def append(self, item: Pending) -> dict[str, Any]:
-        """Queue a record, wait until it is committed, and return its chained fields."""
+        """Queue a record, wait until it is committed, and return its acknowledgement."""
         self._ensure_running()
         self._queue.put(item)
         if not item.done.wait(self.wait_seconds):
@@ -68,7 +80,24 @@ class ChainWriter:
             raise item.error
         if item.error is not None:
             raise ApiError(503, "The database is unavailable; try again shortly.") from None
-        return item.fields
+        return item.answer
+
+    def write(self, batch: list[Pending]) -> None:
+        """Append a batch and commit it (in the writer thread, or a caller's app context).
+
+        Repeated events are found in memory within a batch; one already stored breaks the
+        unique (site, event id) constraint. Then the batch is rolled back and chained again,
+        with the stored events looked up under the heads: the others are still recorded.
+        """
+        from .consent import append_batch
+
+        try:
+            append_batch(batch)
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            append_batch(batch, look_up=True)
+            db.session.commit()
 
     def _ensure_running(self) -> None:
         if self._pid == os.getpid() and self._thread is not None and self._thread.is_alive():
@@ -106,8 +135,6 @@ class ChainWriter:
         return batch, stop
 
     def _run(self) -> None:
-        from .consent import append_batch
-
         with self.app.app_context():
             while True:
                 first = self._queue.get()
@@ -115,8 +142,7 @@ class ChainWriter:
                     break
                 batch, stop = self._take_batch(first)
                 try:
-                    append_batch(batch)
-                    db.session.commit()
+                    self.write(batch)
                 except Exception as exc:  # every waiting request must get an answer
                     db.session.rollback()
                     if not isinstance(exc, SQLAlchemyError | ApiError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -15,6 +16,7 @@ from .errors import ApiError
 from .extensions import db
 from .models import ChainHead, ConsentRecord, Site, utcnow
 from .policy import Published, VersionInfo, get_version
+from .replays import new_events, settle, stored_events
 
 ADVERTISING = "advertising"
 # The consent_records.page column holds 512 characters.
@@ -30,8 +32,11 @@ _TAKE_HEADS = (
     .values(seq=_HEADS.c.seq + bindparam("n"))
     .returning(_HEADS.c.seq, _HEADS.c.hash)
 )
+# Sets the head to the last record appended (fewer than reserved when some were replays).
 _SET_HEAD = (
-    update(_HEADS).where(_HEADS.c.site_id == bindparam("site")).values(hash=bindparam("new_hash"))
+    update(_HEADS)
+    .where(_HEADS.c.site_id == bindparam("site"))
+    .values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
 )
 _INSERT = insert(ConsentRecord.__table__)
 
@@ -97,15 +102,11 @@ def _check(pub: Published, data: dict[str, Any]) -> None:
             )
 
 
-def _check_withdraw(pub: Published, data: dict[str, Any]) -> None:
-    previous = data.get("consent_id") and latest_record(pub.site_id, data["consent_id"])
+def _withdraws(pub: Published, data: dict[str, Any]) -> bool:
+    """Tell whether a withdrawal refuses something its consent id had granted."""
+    previous = latest_record(pub.site_id, data["consent_id"])
     granted = {k for k, v in ((previous and previous.choices) or {}).items() if v}
-    if not any(not data["choices"].get(k, False) for k in granted):
-        raise ApiError(
-            422,
-            "withdraw must refuse a category that this consent id had granted.",
-            {"action": ["nothing to withdraw"]},
-        )
+    return any(not data["choices"].get(k, False) for k in granted)
 
 
 def _user_agent(header: str | None) -> str | None:
@@ -114,13 +115,15 @@ def _user_agent(header: str | None) -> str | None:
 
 
 def _fields(
-    pub: Published, info: VersionInfo, data: dict[str, Any], consent_id: str, ua: str | None
+    pub: Published, info: VersionInfo, data: dict[str, Any], ua: str | None
 ) -> dict[str, Any]:
     """Return the columns of a new record, all but its place in the chain."""
     now = utcnow()
+    event_id = data.get("event_id")
     return {
         "site_id": pub.site_id,
-        "consent_id": consent_id,
+        "consent_id": data["consent_id"],
+        "event_id": str(event_id) if event_id else None,
         "policy_version": info.version,
         "policy_sha256": info.sha256,
         "choices": data["choices"],
@@ -137,40 +140,68 @@ def _fields(
     }
 
 
-def record_consent(
-    pub: Published, data: dict[str, Any], consent_id: str, user_agent: str | None
-) -> dict[str, Any]:
-    """Validate a loaded choice, append it to the site's chain and return it once committed."""
+def prepare(pub: Published, data: dict[str, Any], user_agent: str | None) -> dict[str, Any]:
+    """Check a loaded choice against the version it names; return the new record's columns."""
     _check(pub, data)
-    if data["action"] == "withdraw":
-        _check_withdraw(pub, data)
     info = get_version(pub, data["policy_version"])
     assert info is not None
-    fields = _fields(pub, info, data, consent_id, user_agent)
+    return _fields(pub, info, data, user_agent)
+
+
+def record_consent(
+    pub: Published, data: dict[str, Any], user_agent: str | None
+) -> tuple[dict[str, Any], bool]:
+    """Record a loaded choice once; return its acknowledgement and whether it is new.
+
+    A choice repeating a stored event id writes nothing and gets that record's acknowledgement.
+    """
+    given = data.get("consent_id") is not None
+    data["consent_id"] = str(data.get("consent_id") or uuid.uuid4())
+    item = Pending(pub.site_id, pub.key, prepare(pub, data, user_agent), given)
+    if data["action"] == "withdraw" and not _withdraws(pub, data):
+        # Once recorded, a withdrawal has nothing left to withdraw: its replay is still one.
+        event_id = item.fields["event_id"]
+        original = event_id and stored_events(db.session, pub.site_id, [event_id]).get(event_id)
+        if not original:
+            raise ApiError(
+                422,
+                "withdraw must refuse a category that this consent id had granted.",
+                {"action": ["nothing to withdraw"]},
+            )
+        settle(item, original)
+        if item.error:
+            raise item.error
+        return item.answer, False
     # Release this request's read transaction (on SQLite it holds the write lock).
     db.session.rollback()
-    return writer(current_app).append(Pending(pub.site_id, pub.key, fields))
+    answer = writer(current_app).append(item)
+    return answer, item.created
 
 
-def append_batch(batch: list[Pending]) -> None:
+def append_batch(batch: list[Pending], look_up: bool = False) -> None:
     """Chain queued records: each site's head is taken once, in site order (the caller commits).
 
-    Taking heads in one order means two writers can never wait for each other's heads.
+    Taking heads in one order means two writers can never wait for each other's heads. An
+    event repeated within the batch is appended once; with `look_up`, stored events are
+    looked up once the head is held, when no other writer can be adding them.
     """
     conn = db.session.connection()
     by_site: dict[int, list[Pending]] = {}
     for item in batch:
+        item.answer, item.created, item.error = item.fields, True, None
         by_site.setdefault(item.site_id, []).append(item)
     for site_id in sorted(by_site):
         items = by_site[site_id]
         head = conn.execute(_TAKE_HEADS, {"site": site_id, "n": len(items)}).one()
         seq, prev = head.seq - len(items), head.hash or GENESIS
-        for item in items:
+        fresh = new_events(conn, site_id, items, look_up)
+        for item in fresh:
             seq += 1
             item.fields["seq"] = seq
             prev = seal(item.fields, item.site_key, prev)
-        conn.execute(_INSERT, [item.fields for item in items])
-        conn.execute(_SET_HEAD, {"site": site_id, "new_hash": prev})
+        if fresh:
+            conn.execute(_INSERT, [item.fields for item in fresh])
+        conn.execute(_SET_HEAD, {"site": site_id, "new_seq": seq, "new_hash": prev})
 
 
 def history(site_id: int, consent_id: str) -> list[ConsentRecord]:

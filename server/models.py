@@ -149,6 +149,8 @@ class ConsentRecord(db.Model):
     __tablename__ = "consent_records"
     __table_args__ = (
         UniqueConstraint("site_id", "seq"),
+        # A decision sent twice (a lost answer, two tabs) is recorded once.
+        UniqueConstraint("site_id", "event_id", name="uq_consent_records_site_event"),
         Index("ix_consent_records_site_consent", "site_id", "consent_id"),
         Index("ix_consent_records_site_recorded", "site_id", "recorded_at"),
     )
@@ -159,6 +161,8 @@ class ConsentRecord(db.Model):
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
     seq: Mapped[int] = mapped_column(BigInteger)
     consent_id: Mapped[str | None] = mapped_column(String(36))
+    # The widget's id for one decision (UUIDv4); absent on older records and some API calls.
+    event_id: Mapped[str | None] = mapped_column(String(36))
     policy_version: Mapped[int]
     policy_sha256: Mapped[str] = mapped_column(String(64))
     choices: Mapped[dict[str, bool] | None] = mapped_column(JSON)
@@ -257,3 +261,18 @@ class AuditEvent(db.Model):
     before: Mapped[Any | None] = mapped_column(JSON)
     after: Mapped[Any | None] = mapped_column(JSON)
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RefusedOrigin(db.Model):
+    """How often a site refused to record consents from an origin it does not allow."""
+
+    __tablename__ = "refused_origins"
+    __table_args__ = (UniqueConstraint("site_id", "origin"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    # Normalised (lower case, no trailing slash) and capped in length; see server/origins.py.
+    origin: Mapped[str] = mapped_column(String(200))
+    count: Mapped[int] = mapped_column(BigInteger, default=0)
+    first_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(default=utcnow)

@@ -55,6 +55,13 @@ PUBLIC_PATHS: dict[str, dict[str, Any]] = {
     "/api/v1/sites/{key}/consents": {
         "post": {
             "summary": "Record a choice (JSON, also as text/plain to avoid a preflight)",
+            "description": (
+                "`event_id` (a UUID the client makes for each decision) makes recording"
+                " idempotent: the same site and `event_id` again writes nothing and answers"
+                " 200 with the first acknowledgement (same `hash`); with other content, 409."
+                " A refused origin's 403 carries Access-Control-Allow-Origin, so a page can"
+                " tell it from a network failure."
+            ),
             "parameters": [KEY],
             "requestBody": {
                 "required": True,
@@ -65,7 +72,8 @@ PUBLIC_PATHS: dict[str, dict[str, Any]] = {
             },
             "responses": {
                 **_ok("ConsentOut", 201, "Recorded"),
-                **_errors(400, 403, 404, 413, 415, 422, 429, 503),
+                **_ok("ConsentOut", 200, "Already recorded: the first acknowledgement"),
+                **_errors(400, 403, 404, 409, 413, 415, 422, 429, 503),
             },
         }
     },
@@ -146,6 +154,7 @@ def schemas_error_labels() -> dict[int, str]:
         401: "No valid token",
         403: "Origin or token not allowed",
         404: "Unknown site, version or consent",
+        409: "Conflicts with what is recorded",
         413: "Body too large",
         415: "Wrong content type",
         422: "Invalid input",

@@ -41,6 +41,8 @@ def _choice_map(max_items: int) -> fields.Dict:
 class ConsentIn(Schema):
     """A visitor's choice as the widget or a server sends it."""
 
+    # One decision's id, made by the widget: sending it again records nothing twice.
+    event_id = fields.UUID(load_default=None)
     consent_id = fields.UUID(load_default=None)
     policy_version = fields.Integer(required=True, strict=True, validate=validate.Range(1, 10**9))
     choices = _choice_map(40)
@@ -61,6 +63,7 @@ class ConsentOut(Schema):
     """The acknowledgement of a recorded choice."""
 
     consent_id = fields.String()
+    event_id = fields.String(allow_none=True)
     policy_version = fields.Integer()
     policy_sha256 = fields.String()
     choices = fields.Dict(keys=fields.String(), values=fields.Boolean())

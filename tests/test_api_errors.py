@@ -51,6 +51,8 @@ INVALID = {
     ),
     "withdraw with nothing granted before": choice_body(action="withdraw"),
     "bad consent id": choice_body(consent_id="1234"),
+    "bad event id": choice_body(event_id="not-a-uuid"),
+    "event id not a string": choice_body(event_id=12),
     "unknown language": choice_body(language="de"),
     "language not a tag": choice_body(language="français"),
     "page too long": choice_body(page="/" + "a" * 3000),
@@ -101,11 +103,89 @@ def test_unknown_site_is_404(client, shop):
     assert_nothing_written(shop)
 
 
-def test_origin_not_allowed_is_403_without_cors_grant(client, shop):
+def refused() -> dict[tuple[str, str], int]:
+    """Recordings refused by origin, by (site key, origin)."""
+    from server.models import RefusedOrigin, Site
+
+    rows = db.session.execute(
+        select(Site.key, RefusedOrigin.origin, RefusedOrigin.count).join(
+            Site, Site.id == RefusedOrigin.site_id
+        )
+    )
+    return {(key, origin): n for key, origin, n in rows}
+
+
+def test_origin_not_allowed_is_a_403_that_origin_can_read(client, shop):
+    """A misconfigured origin is told so: the widget reads the 403 instead of a CORS error."""
     resp = client.post(URL, json=choice_body(), headers={"Origin": "https://evil.test"})
     assert resp.status_code == 403
-    assert "Access-Control-Allow-Origin" not in resp.headers
+    assert resp.json["code"] == "forbidden"
+    assert "https://evil.test" in resp.json["message"] and "shop" in resp.json["message"]
+    assert resp.headers["Access-Control-Allow-Origin"] == "https://evil.test"
+    assert "Origin" in resp.headers["Vary"]
+    assert "Access-Control-Allow-Credentials" not in resp.headers
+    assert set(resp.json) == {"code", "status", "message", "errors"}, "the envelope, nothing else"
     assert_nothing_written(shop)
+    assert refused() == {("shop", "https://evil.test"): 1}
+
+
+def test_refusals_are_counted_per_site_and_normalised_origin(client, shop):
+    from server.models import RefusedOrigin
+
+    make_site("other", origins=["https://other.test"])
+    for origin in ("https://evil.test", "HTTPS://Evil.TEST/", "http://127.0.0.1:8802"):
+        assert client.post(URL, json=choice_body(), headers={"Origin": origin}).status_code == 403
+    other = "/api/v1/sites/other/consents"
+    assert client.post(other, json=choice_body(), headers=ORIGIN).status_code == 403
+    assert refused() == {
+        ("shop", "https://evil.test"): 2,
+        ("shop", "http://127.0.0.1:8802"): 1,
+        ("other", "https://shop.test"): 1,
+    }
+    row = db.session.scalar(
+        select(RefusedOrigin).where(RefusedOrigin.origin == "https://evil.test")
+    )
+    assert row.first_seen <= row.last_seen
+    assert_nothing_written(shop)
+
+
+def test_refused_origins_kept_per_site_are_capped(client, shop):
+    """An attacker sending made-up origins fills one bucket, not the database."""
+    from server.origins import MAX_ORIGINS, OTHER
+
+    for i in range(MAX_ORIGINS + 10):
+        origin = f"https://o{i}.evil.test"
+        assert client.post(URL, json=choice_body(), headers={"Origin": origin}).status_code == 403
+    client.post(URL, json=choice_body(), headers={"Origin": "https://o0.evil.test"})
+    got = refused()
+    assert len(got) == MAX_ORIGINS + 1
+    assert got[("shop", OTHER)] == 10
+    assert got[("shop", "https://o0.evil.test")] == 2, "known origins still count"
+    assert_nothing_written(shop)
+
+
+def test_a_refusal_that_cannot_be_counted_is_still_a_403(client, shop, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from server import origins
+
+    def down(*args):
+        raise OperationalError("UPDATE refused_origins", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(origins, "count_refusal", down)
+    resp = client.post(URL, json=choice_body(), headers={"Origin": "https://evil.test"})
+    assert resp.status_code == 403
+    assert resp.headers["Access-Control-Allow-Origin"] == "https://evil.test"
+    assert_nothing_written(shop)
+
+
+def test_a_refused_origin_header_that_is_not_an_origin_is_not_kept_as_sent(client, shop):
+    from server.origins import MALFORMED
+
+    for origin in ("<script>alert(1)</script>", "https://" + "a" * 300 + ".test"):
+        resp = client.post(URL, json=choice_body(), headers={"Origin": origin})
+        assert resp.status_code == 403
+    assert refused() == {("shop", MALFORMED): 2}
 
 
 def test_origin_of_another_site_is_403(client, shop):
@@ -124,7 +204,8 @@ def test_preflight_allows_only_site_origins(client, shop):
         URL, headers={"Origin": "https://evil.test", "Access-Control-Request-Method": "POST"}
     )
     assert bad.status_code == 403
-    assert "Access-Control-Allow-Origin" not in bad.headers
+    assert "Access-Control-Allow-Origin" not in bad.headers, "a refused origin reads only the 403"
+    assert refused() == {("shop", "https://evil.test"): 1}
 
 
 def test_server_call_without_origin_needs_a_token(client, shop):

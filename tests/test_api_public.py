@@ -202,12 +202,131 @@ def test_openapi_lists_every_public_path(client):
         assert path in doc["paths"]
     assert "ConsentIn" in doc["components"]["schemas"]
     props = doc["components"]["schemas"]["ConsentIn"]["properties"]
-    assert {"policy_version", "choices", "action", "source", "language", "page", "gpc"} <= set(
-        props
-    )
+    assert {
+        "event_id",
+        "policy_version",
+        "choices",
+        "action",
+        "source",
+        "language",
+        "page",
+        "gpc",
+    } <= set(props)
+    assert props["event_id"]["format"] == "uuid"
+    answers = doc["paths"]["/api/v1/sites/{key}/consents"]["post"]["responses"]
+    assert {"200", "201", "409"} <= set(answers)
 
 
 def test_unknown_route_uses_the_envelope(client):
     resp = client.get("/api/v1/nothing")
     assert resp.status_code == 404
     assert set(resp.json) == {"code", "status", "message", "errors"}
+
+
+def test_a_repeated_event_is_acknowledged_again_without_a_second_record(client, shop):
+    """The widget re-sends a record whose answer it lost: same acknowledgement, one row."""
+    body = choice_body(event_id=str(uuid.uuid4()))
+    first = client.post(URL, data=json.dumps(body), content_type="text/plain", headers=ORIGIN)
+    assert first.status_code == 201, first.json
+    again = client.post(URL, data=json.dumps(body), content_type="text/plain", headers=ORIGIN)
+    assert again.status_code == 200, again.json
+    assert again.json == first.json and again.json["hash"] == first.json["hash"]
+    assert again.json["event_id"] == body["event_id"]
+    assert again.headers["Access-Control-Allow-Origin"] == "https://shop.test"
+    assert count() == 1
+    assert db.session.scalar(select(ConsentRecord.event_id)) == body["event_id"]
+
+
+def test_a_repeated_event_without_consent_id_gets_the_first_consent_id(client, shop):
+    body = choice_body(event_id=str(uuid.uuid4()))
+    first = client.post(URL, json=body, headers=ORIGIN)
+    again = client.post(URL, json=body, headers=ORIGIN)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json["consent_id"] == first.json["consent_id"]
+    assert count() == 1
+
+
+def test_a_repeated_withdrawal_is_acknowledged_not_refused(client, shop):
+    """Once recorded, a withdrawal has nothing left to withdraw: its replay is still a 200."""
+    cid = str(uuid.uuid4())
+    granted = choice_body(
+        consent_id=cid,
+        choices=dict.fromkeys(["functional", "audience", "sharing", "advertising"], True),
+    )
+    assert client.post(URL, json=granted, headers=ORIGIN).status_code == 201
+    withdraw = choice_body(consent_id=cid, action="withdraw", event_id=str(uuid.uuid4()))
+    first = client.post(URL, json=withdraw, headers=ORIGIN)
+    again = client.post(URL, json=withdraw, headers=ORIGIN)
+    assert (first.status_code, again.status_code) == (201, 200), again.json
+    assert again.json["hash"] == first.json["hash"]
+    assert count() == 2
+
+
+def test_an_event_id_is_unique_per_site_only(client, shop):
+    make_site("other", origins=["https://other.test"])
+    body = choice_body(event_id=str(uuid.uuid4()))
+    assert client.post(URL, json=body, headers=ORIGIN).status_code == 201
+    other = client.post(
+        "/api/v1/sites/other/consents", json=body, headers={"Origin": "https://other.test"}
+    )
+    assert other.status_code == 201
+    assert count() == 2
+
+
+CHANGED = {
+    "choices": {
+        "choices": {"functional": False, "audience": True, "sharing": False, "advertising": False}
+    },
+    "action": {
+        "action": "reject_all",
+        "choices": dict.fromkeys(["functional", "audience", "sharing", "advertising"], False),
+    },
+    "page": {"page": "/elsewhere"},
+    "consent id": {"consent_id": str(uuid.uuid4())},
+    "source": {"source": "banner"},
+}
+
+
+@pytest.mark.parametrize("change", CHANGED.values(), ids=CHANGED.keys())
+def test_an_event_id_sent_again_with_other_content_is_409(client, shop, change):
+    event_id, cid = str(uuid.uuid4()), str(uuid.uuid4())
+    first = client.post(URL, json=choice_body(event_id=event_id, consent_id=cid), headers=ORIGIN)
+    assert first.status_code == 201
+    other = choice_body(**{"event_id": event_id, "consent_id": cid, **change})
+    resp = client.post(URL, json=other, headers=ORIGIN)
+    assert resp.status_code == 409, resp.json
+    assert resp.json["code"] == "conflict" and "event_id" in resp.json["message"]
+    assert resp.headers["Access-Control-Allow-Origin"] == "https://shop.test"
+    assert count() == 1
+
+
+def test_identical_posts_at_once_make_one_record(app, shop):
+    """Two tabs (or a retry racing its original) send one event together: one row, 201 + 200."""
+    import threading
+
+    from server.domain.verify import verify_chain
+
+    rounds, copies = 6, 2
+    answers: dict[str, list[tuple[int, str]]] = {}
+
+    def post(body: dict, barrier: threading.Barrier) -> None:
+        client = app.test_client()
+        barrier.wait()
+        resp = client.post(URL, data=json.dumps(body), content_type="text/plain", headers=ORIGIN)
+        answers[body["event_id"]].append((resp.status_code, resp.json.get("hash", "")))
+
+    for _ in range(rounds):
+        body = choice_body(event_id=str(uuid.uuid4()))
+        answers[body["event_id"]] = []
+        barrier = threading.Barrier(copies)
+        threads = [threading.Thread(target=post, args=(body, barrier)) for _ in range(copies)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    for got in answers.values():
+        assert sorted(s for s, _ in got) == [200, 201], got
+        assert len({h for _, h in got}) == 1, got
+    db.session.expire_all()
+    assert count() == rounds
+    assert verify_chain(shop).ok

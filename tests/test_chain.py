@@ -304,3 +304,57 @@ def test_writers_queued_behind_a_held_head_commit_together(app, shop):
     db.session.expire_all()
     assert [r.seq for r in records()] == [1, 2, 3, 4, 5]
     assert verify_chain(shop).ok
+
+
+def test_replays_leave_the_chain_verifiable(client, shop, runner):
+    import uuid
+
+    bodies = [choice_body(event_id=str(uuid.uuid4()), page=f"/p{i}") for i in range(3)]
+    statuses = [client.post(URL, json=b, headers=ORIGIN).status_code for b in bodies + bodies]
+    assert statuses == [201] * 3 + [200] * 3
+    assert [r.seq for r in records()] == [1, 2, 3]
+    assert db.session.get(ChainHead, shop.id).seq == 3
+    result = runner.invoke(args=["verify-log", "--site", "shop"])
+    assert result.exit_code == 0, result.output
+    assert "intact, 3 records" in result.output
+
+
+def _pending(site, event_id: str | None, page: str = "/p"):
+    """A record as the API would queue it for the chain writer."""
+    import uuid
+
+    from server import policy
+    from server.chainwriter import Pending
+    from server.consent import prepare
+
+    body = choice_body(event_id=event_id and uuid.UUID(event_id), page=page)
+    body["consent_id"] = str(uuid.uuid4())
+    return Pending(site.id, site.key, prepare(policy.get_published(site.key), body, None), False)
+
+
+def test_a_batch_appends_a_repeated_event_once(app, shop):
+    """Within one batch and against the stored log: each event once, the others unharmed."""
+    import uuid
+
+    from server.chainwriter import writer
+
+    stored, fresh = str(uuid.uuid4()), str(uuid.uuid4())
+    writer(app).write([_pending(shop, stored)])
+    batch = [
+        _pending(shop, fresh, "/a"),
+        _pending(shop, None, "/b"),
+        _pending(shop, fresh, "/a"),
+        _pending(shop, stored),  # the log already has it: a unique violation, then a replay
+        _pending(shop, str(uuid.uuid4()), "/c"),
+    ]
+    writer(app).write(batch)
+    assert [item.error for item in batch] == [None] * 5
+    assert [item.created for item in batch] == [True, True, False, False, True]
+    assert batch[2].answer["hash"] == batch[0].answer["hash"]
+    db.session.expire_all()
+    rows = records()
+    assert [r.seq for r in rows] == [1, 2, 3, 4]
+    assert batch[3].answer["hash"] == rows[0].hash
+    assert [r.page for r in rows] == ["/p", "/a", "/b", "/c"]
+    assert db.session.get(ChainHead, shop.id).seq == 4
+    assert verify_chain(shop).ok

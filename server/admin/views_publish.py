@@ -13,6 +13,7 @@ from .. import policy, widget
 from ..errors import ApiError
 from ..extensions import db
 from ..models import ConsentRecord, PolicyVersion, Site, utcnow
+from ..origins import refused_origins
 from ..schemas_admin import PublishIn
 from ..visitor_texts import fallbacks
 from . import bp
@@ -24,7 +25,7 @@ from .forms import errors_of
 @bp.get("/sites/<key>/")
 @site_view("viewer")
 def site(site: Site) -> Any:
-    """Show the site's state: published version, unpublished changes, log size."""
+    """Show the site's state: published version, unpublished changes, log, refused origins."""
     return _site_page(site, {}, 200)
 
 
@@ -42,6 +43,7 @@ def _site_page(site: Site, errors: dict[str, str], status: int) -> Any:
         fallbacks=fallbacks(doc),
         errors=[(path, message, field_link(site, doc, path)) for path, message in errors.items()],
         link=lambda path: field_link(site, doc, path),
+        refused=refused_origins(site.id),
     )
     return html, status
 

@@ -40,6 +40,9 @@ if (!w.Temoin) {
     if (!logged) console.warn('Témoin: ' + msg, err || '')
     logged = 1
   }
+  // A 403 is the page's origin missing from the site's allowed origins: the record never will be.
+  const refused = (status) =>
+    log(status == 403 ? 'origin ' + location.origin + ' is not allowed for site ' + cfg.site + ' — add it in the admin' : 'record refused: ' + status)
   const safe = (fn) =>
     function () {
       try {
@@ -83,7 +86,7 @@ if (!w.Temoin) {
     if (ui) ui.decided_()
     gate.scan_()
     const url = apiBase + '/api/v1/sites/' + encodeURIComponent(cfg.site) + '/consents'
-    send(post, store, url, recordBody(cfg, next, action, source, lang, location.pathname), log)
+    send(post, store, url, recordBody(cfg, next, action, source, lang, location.pathname, uuid(w.crypto)), refused)
     emit('change')
     if (cfg.reload_on_withdraw && gone.c.length + gone.s.length) location.reload()
   }
@@ -123,7 +126,7 @@ if (!w.Temoin) {
     ready = 1
     emit('ready')
     // Records left undelivered wait a moment: the page's start never pays for them.
-    setTimeout(safe(() => flush(post, store, log)), 1000)
+    setTimeout(safe(() => flush(post, store, refused, navigator.locks)), 1000)
   }
 
   function boot(config) {

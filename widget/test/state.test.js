@@ -87,8 +87,9 @@ test('turning a granted category off is a withdrawal', () => {
 
 test('the record body names every optional category as a boolean', () => {
   const choice = { id: 'id-1', v: 3, ...allChoices(CFG, true, true), t: NOW, g: 1 }
-  const body = recordBody(CFG, choice, 'accept_all', 'banner', 'fr', '/demo/')
+  const body = recordBody(CFG, choice, 'accept_all', 'banner', 'fr', '/demo/', 'ev-1')
   assert.deepEqual(body, {
+    event_id: 'ev-1',
     consent_id: 'id-1',
     policy_version: 3,
     choices: { functional: true, audience: true, sharing: true, advertising: false },
@@ -112,6 +113,7 @@ test('the public state has the documented keys', () => {
 test('uuid() makes version 4 ids with or without randomUUID', () => {
   const v4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
   assert.match(uuid(webcrypto), v4)
+  assert.equal(uuid({ randomUUID: () => 'from-randomUUID' }), 'from-randomUUID', 'randomUUID where present')
   const noRandomUUID = { getRandomValues: (a) => webcrypto.getRandomValues(a) }
   const ids = new Set(Array.from({ length: 50 }, () => uuid(noRandomUUID)))
   assert.equal(ids.size, 50)

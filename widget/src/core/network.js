@@ -1,5 +1,8 @@
-// Deliver consent records: at once with fetch(keepalive), else queued in localStorage for a later load.
+// Deliver consent records: each waits in localStorage until the server has answered it for good.
 export const QUEUE = 'temoin:queue'
+
+// Records this page is sending: its own flush leaves them to the request in flight.
+const sending = {}
 
 // `store` returns the Storage (localStorage may throw on access when blocked).
 function load(store) {
@@ -25,39 +28,71 @@ export function enqueue(store, url, body) {
 }
 
 /**
- * POST one record as text/plain JSON (no preflight). Network errors, 408, 429
- * and 5xx queue it; other answers are final. Resolves to true when delivered.
+ * POST one queued record as text/plain JSON (no preflight). Network errors, 408,
+ * 429 and 5xx leave it queued (undefined: try later); any other answer is final,
+ * so it leaves the queue then (true when recorded, false when refused). Another
+ * tab may have changed the queue meanwhile: only this record is taken out.
  */
-export async function send(fetchFn, store, url, body, log) {
+async function deliver(fetchFn, store, it, refused) {
+  const key = JSON.stringify(it)
+  let body = it.body
+  sending[key] = 1
   try {
-    const r = await fetchFn(url, {
-      method: 'POST',
-      headers: { 'Content-Type': 'text/plain' },
-      body: JSON.stringify(body),
-      keepalive: true,
-      credentials: 'omit',
-    })
-    // The server judges a withdrawal against the records it has; if an earlier grant
-    // never reached it, the same choices still count as a custom choice.
-    if (r.status === 422 && body.action === 'withdraw') {
-      return send(fetchFn, store, url, { ...body, action: 'custom' }, log)
-    }
-    if (!/^(5|408|429)/.test(r.status)) {
-      if (!r.ok && log) log('record refused: ' + r.status)
-      return r.ok
+    for (;;) {
+      const r = await fetchFn(it.url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'text/plain' },
+        body: JSON.stringify(body),
+        keepalive: true,
+        credentials: 'omit',
+      })
+      // The server judges a withdrawal against the records it has; if an earlier grant
+      // never reached it, the same choices still count as a custom choice.
+      if (r.status === 422 && body.action === 'withdraw') body = { ...body, action: 'custom' }
+      else if (/^(5|408|429)/.test(r.status)) return
+      else {
+        save(store, load(store).filter((x) => JSON.stringify(x) !== key))
+        if (!r.ok && refused) refused(r.status)
+        return r.ok
+      }
     }
   } catch (e) {
-    // Offline, blocked or refused by the browser: queued like a 5xx.
+    // Offline, blocked or refused by the browser: it stays queued, like a 5xx.
+  } finally {
+    delete sending[key]
   }
-  enqueue(store, url, body)
-  return false
 }
 
-/** Send every queued record again, oldest first; failures go back to the queue. */
-export async function flush(fetchFn, store, log) {
-  const items = load(store)
-  let delivered = 0
-  save(store, [])
-  for (const it of items) delivered += await send(fetchFn, store, it.url, it.body, log)
-  return delivered
+/**
+ * Send one new record. It is queued first, so that a page closed before the answer
+ * leaves it for a later load; its event_id makes that second delivery harmless.
+ * Resolves to true when recorded.
+ */
+export async function send(fetchFn, store, url, body, refused) {
+  enqueue(store, url, body)
+  return !!(await deliver(fetchFn, store, { url, body }, refused))
+}
+
+/**
+ * Send the queued records again, oldest first, stopping at the first that must wait.
+ * Under the `temoin:queue` Web Lock (when `locks` is given), so two tabs never send
+ * the same records at once. Resolves to the number recorded.
+ */
+export async function flush(fetchFn, store, refused, locks) {
+  const run = async () => {
+    let delivered = 0
+    for (const it of load(store)) {
+      if (sending[JSON.stringify(it)]) continue
+      const done = await deliver(fetchFn, store, it, refused)
+      if (done === undefined) break
+      delivered += done
+    }
+    return delivered
+  }
+  try {
+    if (locks) return await locks.request(QUEUE, run)
+  } catch (e) {
+    // No lock to be had (an opaque origin, say): send without it; event ids keep it right.
+  }
+  return run()
 }

@@ -90,9 +90,10 @@ const bools = (o) => {
   return r
 }
 
-/** Build the body of `POST /api/v1/sites/{site}/consents`. */
-export function recordBody(cfg, choice, action, source, language, page) {
+/** Build the body of `POST /api/v1/sites/{site}/consents`; `eventId` names this one decision. */
+export function recordBody(cfg, choice, action, source, language, page, eventId) {
   return {
+    event_id: eventId,
     consent_id: choice.id,
     policy_version: cfg.version,
     choices: bools(choice.c),
@@ -118,9 +119,11 @@ export function publicState(choice) {
   }
 }
 
-/** A random UUIDv4 (getRandomValues: unlike randomUUID, also on http pages). */
+/** A random UUIDv4: randomUUID where present (secure contexts), else from getRandomValues. */
 export function uuid(cryptoObj) {
-  return '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (c) =>
-    (c ^ (cryptoObj.getRandomValues(new Uint8Array(1))[0] & (15 >> (c / 4)))).toString(16),
-  )
+  return cryptoObj.randomUUID
+    ? cryptoObj.randomUUID()
+    : '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (c) =>
+        (c ^ (cryptoObj.getRandomValues(new Uint8Array(1))[0] & (15 >> (c / 4)))).toString(16),
+      )
 }
