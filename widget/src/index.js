@@ -1,7 +1,7 @@
 // Témoin widget entry: runs synchronously from the first <script> in <head>.
 // The server appends `Temoin._boot(<published config>)` to this bundle: one response, no second request.
 import { cmDefault, cmUpdate } from './core/consent-mode.js'
-import { createGate, setFrame, touchesGated } from './core/gate.js'
+import { createGate, touchesGated } from './core/gate.js'
 import { pickLanguage, translator } from './core/i18n.js'
 import { flush, send } from './core/network.js'
 import {
@@ -136,7 +136,6 @@ if (!w.Temoin) {
     if (current) cmUpdate(w, current.c)
     gate = createGate(d, nonce, allowed, (frame, ok) => {
       mount()
-      setFrame(frame, ok)
       ui.frame_(frame, ok)
     })
     new MutationObserver(
