@@ -14,6 +14,7 @@ import {
   optional,
   publicState,
   recordBody,
+  unanswered,
   uuid,
   withdrawn,
 } from './core/state.js'
@@ -80,7 +81,8 @@ if (!w.Temoin) {
     writeChoice(d, location, next, lifetime(cfg))
     cmUpdate(w, next.c)
     cleanup(next)
-    if (ui) ui.decided_()
+    // A choice that leaves purposes unasked (a placeholder's) keeps the banner up.
+    if (ui && !unanswered(next)) ui.decided_()
     gate.scan_()
     const url = apiBase + '/api/v1/sites/' + encodeURIComponent(cfg.site) + '/consents'
     send(post, store, url, recordBody(cfg, next, action, source, lang, location.pathname), log)
@@ -88,11 +90,12 @@ if (!w.Temoin) {
     if (cfg.reload_on_withdraw && gone.c.length + gone.s.length) location.reload()
   }
 
-  // Change some categories or services from the current choice (API, placeholders).
+  // Change some categories or services from the current choice (API, placeholders): what is
+  // not named stays as it was, and a category never asked stays unasked (null), not refused.
   function change(changes, source) {
-    const base = current || allChoices(cfg, false, gpc)
-    const c = { ...base.c }
-    const s = { ...base.s }
+    const c = {}
+    const s = { ...(current && current.s) }
+    for (const cat of optional(cfg)) c[cat.slug] = current ? current.c[cat.slug] : null
     for (const slug in changes) {
       // A category sets all its services; a service only itself.
       const on = changes[slug] ? 1 : 0
@@ -100,7 +103,7 @@ if (!w.Temoin) {
       if (cat) {
         c[slug] = on
         for (const svc of cat.services || []) s[svc.slug] = on
-      } else if (slug in s) s[slug] = on
+      } else if (optional(cfg).some((x) => (x.services || []).some((v) => v.slug === slug))) s[slug] = on
     }
     decide('custom', source, c, s)
   }
@@ -112,7 +115,7 @@ if (!w.Temoin) {
     const allowOne = (slug) => change({ [slug]: 1 }, 'placeholder')
     ui = createUI(cfg, translator(cfg, lang), lang, () => current, safe(decide), safe(allowOne))
     d.body.prepend(ui.host_)
-    if (current) ui.showFloating_()
+    if (current && !unanswered(current)) ui.showFloating_()
     else ui.showBanner_()
   }
 
