@@ -274,3 +274,59 @@ def test_small_screens_and_zoom(
         assert body["choices"]["audience"] is True
     finally:
         context.close()
+
+
+PHONES = [(320, 480), (320, 640), (360, 740), (390, 844), (412, 915)]
+FIRST_LAYER = ("accept-all", "reject-all", "customize")
+# Is the element fully visible: inside the viewport, its centre and corners (3 px in, within
+# the rounded border) hit it, nothing covers or clips it?
+UNCOVERED = """e => { const r = e.getBoundingClientRect()
+  if (r.top < 0 || r.left < 0 || r.bottom > innerHeight || r.right > innerWidth) return false
+  return [[r.left + r.width / 2, r.top + r.height / 2], [r.left + 3, r.top + 3],
+          [r.right - 3, r.top + 3], [r.left + 3, r.bottom - 3], [r.right - 3, r.bottom - 3]]
+    .every(([x, y]) => e.contains(document.elementFromPoint(x, y))) }"""
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "phone"),
+    [*((w, h, True) for w, h in PHONES), (640, 360, False), (1280, 800, False)],
+    ids=[*(f"{w}x{h}" for w, h in PHONES), "200pct-zoom-1280x720", "desktop"],
+)
+def test_first_layer_buttons_visible_without_scrolling(
+    browser: Any, demo: Any, width: int, height: int, phone: bool
+) -> None:
+    """Rules 13 and 23: the three first-layer buttons are fully visible without scrolling (the text
+    scrolls inside the banner), accept and refuse alike; on a phone the banner covers at most half
+    of the screen. 200 % zoom of a 1280×720 window is a 640×360 CSS viewport."""
+    context = browser.new_context(
+        base_url=demo.url,
+        locale="fr-FR",
+        viewport={"width": width, "height": height},
+        device_scale_factor=2,
+        is_mobile=phone,
+        has_touch=phone,
+    )
+    page = context.new_page()
+    try:
+        page.goto("/demo/")
+        banner = page.locator(BANNER)
+        box = banner.bounding_box()
+        if phone:
+            assert box["width"] * box["height"] <= 0.5 * width * height, box
+        buttons = [banner.locator(f"[data-action={a}]") for a in FIRST_LAYER]
+        for _ in range(2):
+            assert page.evaluate("scrollY") == 0
+            for action, button in zip(FIRST_LAYER, buttons, strict=True):
+                assert button.evaluate(UNCOVERED), f"{action} hidden at {width}×{height}"
+            accept, refuse = buttons[0].bounding_box(), buttons[1].bounding_box()
+            assert abs(accept["width"] - refuse["width"]) < 0.5
+            assert accept["height"] == refuse["height"]
+            # The text scrolls inside the banner, down to its last line; the buttons stay.
+            link = banner.locator("[data-action=services]")
+            link.evaluate("e => e.scrollIntoView({block: 'end'})")
+            assert link.evaluate(UNCOVERED), "the end of the text is reachable"
+        assert banner.bounding_box() == box, "the banner itself does not move"
+        banner.locator("[data-action=reject-all]").click()
+        assert not page.is_visible(BANNER)
+    finally:
+        context.close()

@@ -24,14 +24,19 @@ export function createUI(cfg, t, lang, choice, decide, allowOne) {
 
   function showBanner() {
     const names = optional(cfg).map((c) => catName(t, c))
+    // The text scrolls inside the banner when the screen is short; the buttons below it stay.
     banner = h(
       'section',
       { class: 'tm-banner' + (top ? ' tm-top' : ''), 'aria-labelledby': 'tm-t' },
-      h('h2', { id: 'tm-t' }, t('title')),
-      h('p', 0, t('description')),
-      h('p', 0, t('purposes') + ' ' + names.join(', ') + '.'),
-      h('p', 0, t('withdraw')),
-      button('services', 'tm-link', 'services_link'),
+      h(
+        'div',
+        { class: 'tm-text' },
+        h('h2', { id: 'tm-t' }, t('title')),
+        h('p', 0, t('description')),
+        h('p', 0, t('purposes') + ' ' + names.join(', ') + '.'),
+        h('p', 0, t('withdraw')),
+        button('services', 'tm-link', 'services_link'),
+      ),
       h(
         'div',
         { class: 'tm-actions' },
