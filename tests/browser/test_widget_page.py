@@ -330,3 +330,43 @@ def test_first_layer_buttons_visible_without_scrolling(
         assert not page.is_visible(BANNER)
     finally:
         context.close()
+
+
+# Does a click anywhere on the element land on it (its centre and eight points around it)?
+CLICKABLE = """e => { const r = e.getBoundingClientRect()
+  return [0.1, 0.5, 0.9].every(fx => [0.1, 0.5, 0.9].every(fy => e.contains(
+    document.elementFromPoint(r.left + fx * r.width, r.top + fy * r.height)))) }"""
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "phone"),
+    [(1280, 800, False), (320, 640, True), (390, 844, True)],
+    ids=["desktop", "320x640", "390x844"],
+)
+def test_floating_button_leaves_the_end_of_the_page_clickable(
+    browser: Any, demo: Any, width: int, height: int, phone: bool
+) -> None:
+    """Once decided, the floating « Cookies » button covers none of the footer's links."""
+    context = browser.new_context(
+        base_url=demo.url,
+        locale="fr-FR",
+        viewport={"width": width, "height": height},
+        is_mobile=phone,
+        has_touch=phone,
+    )
+    page = context.new_page()
+    try:
+        page.goto("/demo/")
+        click_and_record(page, "[data-action=reject-all]")
+        for path in ("/demo/", "/demo/politique"):
+            page.goto(path)
+            assert page.get_by_role("button", name="Cookies", exact=True).is_visible()
+            page.evaluate("scrollTo(0, document.documentElement.scrollHeight)")
+            footer = page.locator(".site-footer")
+            for name in ("Politique de confidentialité", "Gestion des cookies"):
+                link = footer.get_by_role("link", name=name)
+                assert link.is_visible() and link.evaluate(CLICKABLE), f"{name} on {path}"
+        footer.get_by_role("link", name="Politique de confidentialité").click(timeout=3000)
+        page.wait_for_url("**/demo/politique")
+    finally:
+        context.close()

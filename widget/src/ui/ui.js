@@ -46,23 +46,31 @@ export function createUI(cfg, t, lang, choice, decide, allowOne) {
       ),
     )
     host.prepend(banner)
-    if (!top && window.ResizeObserver) new ResizeObserver(pad).observe(banner)
+    if (!top) watch(banner)
   }
 
-  // A bottom banner must not hide the end of the page: once the page is parsed, a spacer as tall
-  // as the banner at the end of <body> lets every link scroll above it (nothing moves). The height
-  // is read when the ResizeObserver reports, after layout: reading it elsewhere would force one.
+  const watch = (el) => window.ResizeObserver && new ResizeObserver(pad).observe(el)
+
+  // What is fixed at the bottom of the screen must not hide the end of the page (the footer's
+  // links): once the page is parsed, a spacer as tall as the bottom banner, or as the floating
+  // button and its 12px margins, at the end of <body> lets every link scroll above it (nothing
+  // moves). The height is read when the ResizeObserver reports, after layout: reading it
+  // elsewhere would force one.
   function pad(resized) {
-    if (resized) height = banner ? banner.offsetHeight : 0
+    const el = banner ? !top && banner : floating
+    if (resized) height = el ? el.offsetHeight + (el === floating && 24) : 0
     if (d.readyState === 'loading') return
-    if (!banner || top) return spacer && spacer.remove()
+    if (!el) return spacer && spacer.remove()
     spacer = spacer || h('div')
     spacer.style.height = height + 'px'
     if (!spacer.isConnected) d.body.append(spacer)
   }
 
   function showFloating() {
-    if (cfg.floating_button && !floating) host.append((floating = button('open', 'tm-float', 'floating')))
+    if (cfg.floating_button && !floating) {
+      host.append((floating = button('open', 'tm-float', 'floating')))
+      watch(floating)
+    }
   }
 
   function cookieItem(ck) {
