@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -235,6 +237,25 @@ def test_keyboard_only(page: Any) -> None:
     assert page.evaluate("Temoin.state().choices") == {slug: False for slug in OPTIONAL}
 
 
+@contextmanager
+def sized_page(
+    browser: Any, demo: Any, width: int, height: int, phone: bool = False, scale: int = 1
+) -> Iterator[Any]:
+    """A page in a fresh French profile, its viewport this CSS size (a phone: touch, mobile)."""
+    context = browser.new_context(
+        base_url=demo.url,
+        locale="fr-FR",
+        viewport={"width": width, "height": height},
+        device_scale_factor=scale,
+        is_mobile=phone,
+        has_touch=phone,
+    )
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize(
     ("width", "height", "scale"),
     [(320, 640, 1), (640, 400, 2)],
@@ -244,15 +265,8 @@ def test_small_screens_and_zoom(
     browser: Any, demo: Any, width: int, height: int, scale: int
 ) -> None:
     """Rule 13: at 320 CSS px and at 200 % zoom (1280×800 → 640×400) both layers fit and work."""
-    context = browser.new_context(
-        base_url=demo.url,
-        locale="fr-FR",
-        viewport={"width": width, "height": height},
-        device_scale_factor=scale,
-    )
-    page = context.new_page()
     no_overflow = "e => e.scrollWidth <= e.clientWidth + 1"
-    try:
+    with sized_page(browser, demo, width, height, scale=scale) as page:
         page.goto("/demo/")
         banner = page.locator(BANNER)
         assert banner.evaluate(no_overflow)
@@ -272,8 +286,6 @@ def test_small_screens_and_zoom(
         dialog.locator("input[data-category=audience]").check()
         body = click_and_record(page, "dialog [data-action=save]")
         assert body["choices"]["audience"] is True
-    finally:
-        context.close()
 
 
 PHONES = [(320, 480), (320, 640), (360, 740), (390, 844), (412, 915)]
@@ -298,16 +310,7 @@ def test_first_layer_buttons_visible_without_scrolling(
     """Rules 13 and 23: the three first-layer buttons are fully visible without scrolling (the text
     scrolls inside the banner), accept and refuse alike; on a phone the banner covers at most half
     of the screen. 200 % zoom of a 1280×720 window is a 640×360 CSS viewport."""
-    context = browser.new_context(
-        base_url=demo.url,
-        locale="fr-FR",
-        viewport={"width": width, "height": height},
-        device_scale_factor=2,
-        is_mobile=phone,
-        has_touch=phone,
-    )
-    page = context.new_page()
-    try:
+    with sized_page(browser, demo, width, height, phone, scale=2) as page:
         page.goto("/demo/")
         banner = page.locator(BANNER)
         box = banner.bounding_box()
@@ -328,8 +331,6 @@ def test_first_layer_buttons_visible_without_scrolling(
         assert banner.bounding_box() == box, "the banner itself does not move"
         banner.locator("[data-action=reject-all]").click()
         assert not page.is_visible(BANNER)
-    finally:
-        context.close()
 
 
 # Does a click anywhere on the element land on it (its centre and eight points around it)?
@@ -347,15 +348,7 @@ def test_floating_button_leaves_the_end_of_the_page_clickable(
     browser: Any, demo: Any, width: int, height: int, phone: bool
 ) -> None:
     """Once decided, the floating « Cookies » button covers none of the footer's links."""
-    context = browser.new_context(
-        base_url=demo.url,
-        locale="fr-FR",
-        viewport={"width": width, "height": height},
-        is_mobile=phone,
-        has_touch=phone,
-    )
-    page = context.new_page()
-    try:
+    with sized_page(browser, demo, width, height, phone) as page:
         page.goto("/demo/")
         click_and_record(page, "[data-action=reject-all]")
         for path in ("/demo/", "/demo/politique"):
@@ -368,5 +361,3 @@ def test_floating_button_leaves_the_end_of_the_page_clickable(
                 assert link.is_visible() and link.evaluate(CLICKABLE), f"{name} on {path}"
         footer.get_by_role("link", name="Politique de confidentialité").click(timeout=3000)
         page.wait_for_url("**/demo/politique")
-    finally:
-        context.close()
