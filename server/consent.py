@@ -21,6 +21,9 @@ from .replays import new_events, settle, stored_events
 ADVERTISING = "advertising"
 # The consent_records.page column holds 512 characters.
 PAGE_MAX = 512
+# Where a visitor decides about one thing without being shown every purpose (COMPLIANCE 22).
+UNASKED_SOURCES = ("placeholder", "api")
+UNASKED_ACTIONS = ("custom", "withdraw")
 
 
 _HEADS = ChainHead.__table__
@@ -82,6 +85,7 @@ def _check(pub: Published, data: dict[str, Any]) -> None:
     unknown = set(data.get("services") or {}) - info.services
     if unknown:
         raise ApiError(422, "Unknown services.", {"services": [f"unknown: {sorted(unknown)}"]})
+    _check_unasked(data, choices)
     if data["language"] not in info.languages:
         raise ApiError(422, "Unknown language.", {"language": ["Not a language of the site."]})
     if len(page_path(data.get("page")) or "") > PAGE_MAX:
@@ -102,11 +106,28 @@ def _check(pub: Published, data: dict[str, Any]) -> None:
             )
 
 
+def _check_unasked(data: dict[str, Any], choices: dict[str, bool | None]) -> None:
+    """Refuse a null (not asked) category where the visitor was shown every purpose."""
+    unasked = sorted(k for k, v in choices.items() if v is None)
+    if not unasked:
+        return
+    if data["source"] not in UNASKED_SOURCES or data["action"] not in UNASKED_ACTIONS:
+        raise ApiError(
+            422,
+            "Only a custom choice or a withdrawal from a placeholder or the API may leave "
+            "a category unasked (null).",
+            {"choices": [f"not asked: {unasked}"]},
+        )
+    if len(unasked) == len(choices) and not data.get("services"):
+        raise ApiError(422, "The choice decides nothing.", {"choices": ["every category null"]})
+
+
 def _withdraws(pub: Published, data: dict[str, Any]) -> bool:
     """Tell whether a withdrawal refuses something its consent id had granted."""
     previous = latest_record(pub.site_id, data["consent_id"])
     granted = {k for k, v in ((previous and previous.choices) or {}).items() if v}
-    return any(not data["choices"].get(k, False) for k in granted)
+    # A category left unasked (null) is not refused.
+    return any(data["choices"].get(k, False) is False for k in granted)
 
 
 def _user_agent(header: str | None) -> str | None:

@@ -56,6 +56,12 @@ PUBLIC_PATHS: dict[str, dict[str, Any]] = {
         "post": {
             "summary": "Record a choice (JSON, also as text/plain to avoid a preflight)",
             "description": (
+                "`choices` names every category of the policy version: `true` (granted), "
+                "`false` (refused) or `null` (not asked). Only a `custom` choice or a "
+                "`withdraw` whose `source` is `placeholder` or `api` may leave a category "
+                "`null` (the visitor allowed one service from its placeholder and has not "
+                "answered the banner), and it must decide something. `services` holds the "
+                "services decided one by one. "
                 "`event_id` (a UUID the client makes for each decision) makes recording"
                 " idempotent: the same site and `event_id` again writes nothing and answers"
                 " 200 with the first acknowledgement (same `hash`); with other content, 409."

@@ -30,11 +30,12 @@ class UtcDateTime(fields.DateTime):
         return None if value is None else iso(value)
 
 
-def _choice_map(max_items: int) -> fields.Dict:
+def _choice_map(max_items: int, unasked: bool = False, **metadata: Any) -> fields.Dict:
     return fields.Dict(
         keys=fields.String(validate=SLUG),
-        values=StrictBool(),
+        values=StrictBool(allow_none=unasked),
         validate=validate.Length(max=max_items),
+        metadata=metadata,
     )
 
 
@@ -45,8 +46,13 @@ class ConsentIn(Schema):
     event_id = fields.UUID(load_default=None)
     consent_id = fields.UUID(load_default=None)
     policy_version = fields.Integer(required=True, strict=True, validate=validate.Range(1, 10**9))
-    choices = _choice_map(40)
-    services = _choice_map(200)
+    choices = _choice_map(
+        40,
+        unasked=True,
+        description="Every category of the version: true (granted), false (refused), or null "
+        "(not asked: only in a custom choice or withdrawal from a placeholder or the API).",
+    )
+    services = _choice_map(200, description="The services decided one by one.")
     action = fields.String(required=True, validate=validate.OneOf(ACTIONS))
     source = fields.String(load_default="banner", validate=validate.OneOf(SOURCES))
     language = fields.String(required=True, validate=[validate.Length(max=8), LANG])
@@ -66,7 +72,7 @@ class ConsentOut(Schema):
     event_id = fields.String(allow_none=True)
     policy_version = fields.Integer()
     policy_sha256 = fields.String()
-    choices = fields.Dict(keys=fields.String(), values=fields.Boolean())
+    choices = fields.Dict(keys=fields.String(), values=fields.Boolean(allow_none=True))
     services = fields.Dict(keys=fields.String(), values=fields.Boolean(), allow_none=True)
     action = fields.String()
     source = fields.String()

@@ -59,6 +59,25 @@ INVALID = {
     "unknown field": choice_body(ip="1.2.3.4"),
     "gpc not a boolean": choice_body(gpc="yes"),
     "too many choices": choice_body(choices={f"c{i}": False for i in range(60)}),
+    # COMPLIANCE 22: "not asked" (null) only where the visitor was not shown every purpose.
+    "unasked from the banner": choice_body(source="banner", choices={**ALL_OFF, "audience": None}),
+    "unasked from the preferences": choice_body(choices={**ALL_OFF, "audience": None}),
+    "unasked in accept_all": choice_body(
+        source="placeholder", action="accept_all", choices={**ALL_ON, "audience": None}
+    ),
+    "unasked in reject_all": choice_body(
+        source="placeholder", action="reject_all", choices={**ALL_OFF, "audience": None}
+    ),
+    "unasked without a category": choice_body(
+        source="placeholder", choices={"functional": None, "audience": None, "sharing": True}
+    ),
+    "nothing decided": choice_body(source="placeholder", choices=dict.fromkeys(ALL_ON)),
+    "withdraw by leaving unasked": choice_body(
+        source="api", action="withdraw", choices={**ALL_ON, "audience": None}
+    ),
+    "service choice null": choice_body(
+        source="placeholder", choices=dict.fromkeys(ALL_ON), services={"sharing-svc": None}
+    ),
 }
 
 

@@ -177,6 +177,45 @@ def test_user_agent_is_kept_only_when_the_site_allows(client, shop):
     assert list(agents) == ["Probe/1.0", None]
 
 
+UNASKED = dict.fromkeys(["functional", "audience", "sharing", "advertising"], None)
+
+
+def test_placeholder_records_only_what_the_visitor_decided(client, shop):
+    """COMPLIANCE 22: one service allowed from its placeholder is recorded alone; the purposes
+    never asked are null (not refused), until the visitor answers the banner."""
+    body = choice_body(source="placeholder", choices=UNASKED, services={"sharing-svc": True})
+    resp = client.post(URL, json=body, headers=ORIGIN)
+    assert resp.status_code == 201, resp.json
+    assert resp.json["choices"] == UNASKED and resp.json["services"] == {"sharing-svc": True}
+    cid = resp.json["consent_id"]
+    rec = db.session.scalar(select(ConsentRecord))
+    assert rec.choices == UNASKED and rec.source == "placeholder"
+    assert rec.services == {"sharing-svc": True}
+    # A category allowed from a placeholder, the others still not asked.
+    some = {**UNASKED, "sharing": True}
+    body = choice_body(consent_id=cid, source="placeholder", choices=some)
+    assert client.post(URL, json=body, headers=ORIGIN).status_code == 201
+    refused = dict.fromkeys(UNASKED, False)
+    body = choice_body(consent_id=cid, action="withdraw", source="banner", choices=refused)
+    assert client.post(URL, json=body, headers=ORIGIN).status_code == 201
+    history = client.get(f"/api/v1/sites/shop/consents/{cid}").json["history"]
+    assert [h["choices"] for h in history] == [UNASKED, some, refused]
+    assert [h["source"] for h in history] == ["placeholder", "placeholder", "banner"]
+
+
+def test_the_api_may_leave_categories_unasked_and_withdraw_one(client, shop):
+    """A page's own `Temoin.update()` decides what it names: the rest stays not asked."""
+    cid = str(uuid.uuid4())
+    some = {**UNASKED, "audience": True}
+    body = choice_body(consent_id=cid, source="api", choices=some)
+    assert client.post(URL, json=body, headers=ORIGIN).status_code == 201
+    body = choice_body(consent_id=cid, source="api", action="withdraw")
+    body["choices"] = {**UNASKED, "audience": False}
+    resp = client.post(URL, json=body, headers=ORIGIN)
+    assert resp.status_code == 201, resp.json
+    assert resp.json["choices"] == {**UNASKED, "audience": False}
+
+
 def test_state_of_unknown_consent_is_404(client, shop):
     assert client.get(f"/api/v1/sites/shop/consents/{uuid.uuid4()}").status_code == 404
     assert client.get("/api/v1/sites/shop/consents/not-a-uuid").status_code == 404

@@ -133,7 +133,8 @@ def _csv_row(rec: dict[str, Any], cats: list[str]) -> list[Any]:
     if rec["services"] is not None:
         rec["services"] = json.dumps(rec["services"], separators=(",", ":"))
     values = [_cell(v) for v in rec.values()]
-    marks = ["" if c not in choices else int(bool(choices[c])) for c in cats]
+    # Empty: not in that version, or not asked (null).
+    marks = ["" if choices.get(c) is None else int(choices[c]) for c in cats]
     return values[:11] + marks + values[11:]
 
 

@@ -390,6 +390,23 @@ def test_stats(client, tokens):
     assert empty["totals"]["total"] == 0 and empty["days"] == []
 
 
+def test_unasked_categories_are_neither_answers_nor_refusals(client, tokens):
+    """A placeholder record's null categories count in no opt-in rate and export empty."""
+    cats = choice_body()["choices"]
+    record(client, action="reject_all", choices=dict.fromkeys(cats, False))
+    unasked = {**dict.fromkeys(cats), "sharing": True}
+    record(client, source="placeholder", choices=unasked, services={"functional-svc": True})
+    headers = auth(tokens["viewer"])
+    totals = client.get("/api/v1/admin/sites/shop/stats?from=2000-01-01", headers=headers).json[
+        "totals"
+    ]
+    assert totals["answers"]["audience"] == 1 and totals["opt_in"]["audience"] == 0
+    assert totals["answers"]["sharing"] == 2 and totals["opt_in"]["sharing"] == 0.5
+    resp = client.get("/api/v1/admin/sites/shop/consents?format=csv", headers=headers)
+    rows = list(csv.DictReader(io.StringIO(resp.get_data(as_text=True))))
+    assert [rows[1]["choice_audience"], rows[1]["choice_sharing"]] == ["", "1"]
+
+
 def test_stats_bad_range_is_422(client, tokens):
     resp = client.get("/api/v1/admin/sites/shop/stats?to=soon", headers=auth(tokens["viewer"]))
     assert resp.status_code == 422 and "to" in resp.json["errors"]

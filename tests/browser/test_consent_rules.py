@@ -1,4 +1,4 @@
-"""COMPLIANCE.md rules 1-8, 12, 14, 15 and 19 in a real browser, on the demo site."""
+"""COMPLIANCE.md rules 1-8, 12, 14, 15, 19 and 22 in a real browser, on the demo site."""
 
 from __future__ import annotations
 
@@ -238,13 +238,61 @@ def test_placeholder_allows_one_service_and_loads_it(page: Any, demo: Any) -> No
     assert holders.count() >= 3
     body = click_and_record(page, ".temoin-ph[aria-label=Facebook] button")
     assert body["source"] == "placeholder" and body["action"] == "custom"
-    assert body["services"]["facebook"] is True and body["services"]["twitter"] is False
-    assert body["choices"]["sharing"] is False, "one service, not the whole category"
+    assert body["services"] == {"facebook": True}, "one service, not the whole category"
+    assert body["choices"] == dict.fromkeys(OPTIONAL), "nothing else was asked"
     frame = page.locator("iframe[data-service=facebook]")
     assert frame.get_attribute("src") == "/demo/embed/facebook"
     assert frame.is_visible()
     assert page.locator(".temoin-ph").count() == 2
     assert demo.record(body["consent_id"])["current"]["source"] == "placeholder"
+
+
+def test_placeholder_answers_no_question_the_banner_asks(
+    page: Any, context: Any, demo: Any
+) -> None:
+    """Rule 22: a service allowed from its placeholder is that decision alone: the banner stays
+    and comes back on the next page until answered; the purposes stay unasked, not refused."""
+    page.goto("/demo/")
+    body = click_and_record(page, ".temoin-ph[aria-label=Facebook] button")
+    assert body["choices"] == dict.fromkeys(OPTIONAL) and body["services"] == {"facebook": True}
+    assert page.is_visible(BANNER), "the first layer stays"
+    assert page.get_by_role("button", name="Cookies", exact=True).count() == 0
+    choice = stored(context)
+    assert choice["c"] == dict.fromkeys(OPTIONAL) and choice["s"] == {"facebook": 1}
+    unasked = "[Temoin.get('audience'), Temoin.get('sharing'), Temoin.get('facebook')]"
+    assert page.evaluate(unasked) == [False, False, True]
+    assert page.evaluate("Temoin.state().choices") == dict.fromkeys(OPTIONAL)
+    # Another service from its placeholder: still nothing else answered.
+    body = click_and_record(page, ".temoin-ph[aria-label=LinkedIn] button")
+    assert body["services"] == {"facebook": True, "linkedin": True}
+    assert body["choices"] == dict.fromkeys(OPTIONAL) and body["consent_id"] == choice["id"]
+    page.goto("/demo/politique")
+    assert page.is_visible(BANNER), "asked again on the next page"
+    assert page.evaluate(unasked) == [False, False, True]
+    assert demo_tags_ran(page) == []
+    page.goto("/demo/")
+    assert page.locator(".temoin-ph").count() == 1, "only Twitter is still blocked"
+    # The preferences show what was decided, and nothing more.
+    banner_button(page, "Personnaliser").click()
+    dialog = page.locator(DIALOG)
+    assert dialog.locator("input[data-service=facebook]").is_checked()
+    assert not dialog.locator("input[data-service=twitter]").is_checked()
+    assert dialog.locator("input[data-category=sharing]").evaluate("e => e.indeterminate")
+    assert dialog.locator("input[data-category=audience]:checked").count() == 0
+    page.keyboard.press("Escape")
+    body = click_and_record(page, "#temoin .tm-banner [data-action=reject-all]")
+    assert body["action"] == "reject_all" and body["choices"] == dict.fromkeys(OPTIONAL, False)
+    assert not page.is_visible(BANNER)
+    assert page.locator(".temoin-ph").count() == 3, "« Tout refuser » refuses them all"
+    page.goto("/demo/politique")
+    assert not page.is_visible(BANNER), "answered now"
+    history = demo.record(choice["id"])["history"]
+    assert [(r["source"], r["action"]) for r in history] == [
+        ("placeholder", "custom"),
+        ("placeholder", "custom"),
+        ("banner", "reject_all"),
+    ]
+    assert history[0]["choices"] == dict.fromkeys(OPTIONAL)
 
 
 def test_asks_again_after_the_lifetime(page: Any, context: Any) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -235,6 +237,25 @@ def test_keyboard_only(page: Any) -> None:
     assert page.evaluate("Temoin.state().choices") == {slug: False for slug in OPTIONAL}
 
 
+@contextmanager
+def sized_page(
+    browser: Any, demo: Any, width: int, height: int, phone: bool = False, scale: int = 1
+) -> Iterator[Any]:
+    """A page in a fresh French profile, its viewport this CSS size (a phone: touch, mobile)."""
+    context = browser.new_context(
+        base_url=demo.url,
+        locale="fr-FR",
+        viewport={"width": width, "height": height},
+        device_scale_factor=scale,
+        is_mobile=phone,
+        has_touch=phone,
+    )
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize(
     ("width", "height", "scale"),
     [(320, 640, 1), (640, 400, 2)],
@@ -244,15 +265,8 @@ def test_small_screens_and_zoom(
     browser: Any, demo: Any, width: int, height: int, scale: int
 ) -> None:
     """Rule 13: at 320 CSS px and at 200 % zoom (1280×800 → 640×400) both layers fit and work."""
-    context = browser.new_context(
-        base_url=demo.url,
-        locale="fr-FR",
-        viewport={"width": width, "height": height},
-        device_scale_factor=scale,
-    )
-    page = context.new_page()
     no_overflow = "e => e.scrollWidth <= e.clientWidth + 1"
-    try:
+    with sized_page(browser, demo, width, height, scale=scale) as page:
         page.goto("/demo/")
         banner = page.locator(BANNER)
         assert banner.evaluate(no_overflow)
@@ -272,5 +286,78 @@ def test_small_screens_and_zoom(
         dialog.locator("input[data-category=audience]").check()
         body = click_and_record(page, "dialog [data-action=save]")
         assert body["choices"]["audience"] is True
-    finally:
-        context.close()
+
+
+PHONES = [(320, 480), (320, 640), (360, 740), (390, 844), (412, 915)]
+FIRST_LAYER = ("accept-all", "reject-all", "customize")
+# Is the element fully visible: inside the viewport, its centre and corners (3 px in, within
+# the rounded border) hit it, nothing covers or clips it?
+UNCOVERED = """e => { const r = e.getBoundingClientRect()
+  if (r.top < 0 || r.left < 0 || r.bottom > innerHeight || r.right > innerWidth) return false
+  return [[r.left + r.width / 2, r.top + r.height / 2], [r.left + 3, r.top + 3],
+          [r.right - 3, r.top + 3], [r.left + 3, r.bottom - 3], [r.right - 3, r.bottom - 3]]
+    .every(([x, y]) => e.contains(document.elementFromPoint(x, y))) }"""
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "phone"),
+    [*((w, h, True) for w, h in PHONES), (640, 360, False), (1280, 800, False)],
+    ids=[*(f"{w}x{h}" for w, h in PHONES), "200pct-zoom-1280x720", "desktop"],
+)
+def test_first_layer_buttons_visible_without_scrolling(
+    browser: Any, demo: Any, width: int, height: int, phone: bool
+) -> None:
+    """Rules 13 and 23: the three first-layer buttons are fully visible without scrolling (the text
+    scrolls inside the banner), accept and refuse alike; on a phone the banner covers at most half
+    of the screen. 200 % zoom of a 1280×720 window is a 640×360 CSS viewport."""
+    with sized_page(browser, demo, width, height, phone, scale=2) as page:
+        page.goto("/demo/")
+        banner = page.locator(BANNER)
+        box = banner.bounding_box()
+        if phone:
+            assert box["width"] * box["height"] <= 0.5 * width * height, box
+        buttons = [banner.locator(f"[data-action={a}]") for a in FIRST_LAYER]
+        for _ in range(2):
+            assert page.evaluate("scrollY") == 0
+            for action, button in zip(FIRST_LAYER, buttons, strict=True):
+                assert button.evaluate(UNCOVERED), f"{action} hidden at {width}×{height}"
+            accept, refuse = buttons[0].bounding_box(), buttons[1].bounding_box()
+            assert abs(accept["width"] - refuse["width"]) < 0.5
+            assert accept["height"] == refuse["height"]
+            # The text scrolls inside the banner, down to its last line; the buttons stay.
+            link = banner.locator("[data-action=services]")
+            link.evaluate("e => e.scrollIntoView({block: 'end'})")
+            assert link.evaluate(UNCOVERED), "the end of the text is reachable"
+        assert banner.bounding_box() == box, "the banner itself does not move"
+        banner.locator("[data-action=reject-all]").click()
+        assert not page.is_visible(BANNER)
+
+
+# Does a click anywhere on the element land on it (its centre and eight points around it)?
+CLICKABLE = """e => { const r = e.getBoundingClientRect()
+  return [0.1, 0.5, 0.9].every(fx => [0.1, 0.5, 0.9].every(fy => e.contains(
+    document.elementFromPoint(r.left + fx * r.width, r.top + fy * r.height)))) }"""
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "phone"),
+    [(1280, 800, False), (320, 640, True), (390, 844, True)],
+    ids=["desktop", "320x640", "390x844"],
+)
+def test_floating_button_leaves_the_end_of_the_page_clickable(
+    browser: Any, demo: Any, width: int, height: int, phone: bool
+) -> None:
+    """Once decided, the floating « Cookies » button covers none of the footer's links."""
+    with sized_page(browser, demo, width, height, phone) as page:
+        page.goto("/demo/")
+        click_and_record(page, "[data-action=reject-all]")
+        for path in ("/demo/", "/demo/politique"):
+            page.goto(path)
+            assert page.get_by_role("button", name="Cookies", exact=True).is_visible()
+            page.evaluate("scrollTo(0, document.documentElement.scrollHeight)")
+            footer = page.locator(".site-footer")
+            for name in ("Politique de confidentialité", "Gestion des cookies"):
+                link = footer.get_by_role("link", name=name)
+                assert link.is_visible() and link.evaluate(CLICKABLE), f"{name} on {path}"
+        footer.get_by_role("link", name="Politique de confidentialité").click(timeout=3000)
+        page.wait_for_url("**/demo/politique")

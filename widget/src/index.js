@@ -1,7 +1,7 @@
 // Témoin widget entry: runs synchronously from the first <script> in <head>.
 // The server appends `Temoin._boot(<published config>)` to this bundle: one response, no second request.
 import { cmDefault, cmUpdate } from './core/consent-mode.js'
-import { createGate, setFrame, touchesGated } from './core/gate.js'
+import { createGate, touchesGated } from './core/gate.js'
 import { pickLanguage, translator } from './core/i18n.js'
 import { flush, send } from './core/network.js'
 import {
@@ -14,6 +14,7 @@ import {
   optional,
   publicState,
   recordBody,
+  unanswered,
   uuid,
   withdrawn,
 } from './core/state.js'
@@ -83,7 +84,8 @@ if (!w.Temoin) {
     writeChoice(d, location, next, lifetime(cfg))
     cmUpdate(w, next.c)
     cleanup(next)
-    if (ui) ui.decided_()
+    // A choice that leaves purposes unasked (a placeholder's) keeps the banner up.
+    if (ui && !unanswered(next)) ui.decided_()
     gate.scan_()
     const url = apiBase + '/api/v1/sites/' + encodeURIComponent(cfg.site) + '/consents'
     send(post, store, url, recordBody(cfg, next, action, source, lang, location.pathname, uuid(w.crypto)), refused)
@@ -91,11 +93,12 @@ if (!w.Temoin) {
     if (cfg.reload_on_withdraw && gone.c.length + gone.s.length) location.reload()
   }
 
-  // Change some categories or services from the current choice (API, placeholders).
+  // Change some categories or services from the current choice (API, placeholders): what is
+  // not named stays as it was, and a category never asked stays unasked (null), not refused.
   function change(changes, source) {
-    const base = current || allChoices(cfg, false, gpc)
-    const c = { ...base.c }
-    const s = { ...base.s }
+    const c = {}
+    const s = { ...(current && current.s) }
+    for (const cat of optional(cfg)) c[cat.slug] = current ? current.c[cat.slug] : null
     for (const slug in changes) {
       // A category sets all its services; a service only itself.
       const on = changes[slug] ? 1 : 0
@@ -103,7 +106,7 @@ if (!w.Temoin) {
       if (cat) {
         c[slug] = on
         for (const svc of cat.services || []) s[svc.slug] = on
-      } else if (slug in s) s[slug] = on
+      } else if (optional(cfg).some((x) => (x.services || []).some((v) => v.slug === slug))) s[slug] = on
     }
     decide('custom', source, c, s)
   }
@@ -115,7 +118,7 @@ if (!w.Temoin) {
     const allowOne = (slug) => change({ [slug]: 1 }, 'placeholder')
     ui = createUI(cfg, translator(cfg, lang), lang, () => current, safe(decide), safe(allowOne))
     d.body.prepend(ui.host_)
-    if (current) ui.showFloating_()
+    if (current && !unanswered(current)) ui.showFloating_()
     else ui.showBanner_()
   }
 
@@ -139,7 +142,6 @@ if (!w.Temoin) {
     if (current) cmUpdate(w, current.c)
     gate = createGate(d, nonce, allowed, (frame, ok) => {
       mount()
-      setFrame(frame, ok)
       ui.frame_(frame, ok)
     })
     new MutationObserver(

@@ -47,15 +47,42 @@ test('an inline tag keeps its code and its own nonce; data-type sets the type', 
   assert.equal(s.getAttribute('type'), 'module')
 })
 
-test('iframes load on allow and unload on withdrawal', () => {
+test('iframes load on allow (a task later) and unload on withdrawal', () => {
   const f = el('iframe', { 'data-consent': 'sharing', 'data-src': '/embed/x' })
-  assert.equal(setFrame(f, false), false, 'blocked iframe stays without src')
+  const loaded = new WeakMap()
+  const tasks = []
+  const later = (fn) => tasks.push(fn)
+  assert.equal(setFrame(f, false, loaded, later), false, 'blocked iframe stays without src')
   assert.equal(f.getAttribute('src'), null)
-  assert.equal(setFrame(f, true), true)
+  assert.equal(setFrame(f, true, loaded, later), true)
+  assert.equal(f.getAttribute('src'), null, 'not in the task that inserted it')
+  assert.equal(setFrame(f, true, loaded, later), false, 'asked twice, loaded once')
+  tasks.splice(0).forEach((t) => t())
   assert.equal(f.getAttribute('src'), '/embed/x')
-  assert.equal(setFrame(f, true), false, 'no reload when already loaded')
-  assert.equal(setFrame(f, false), true)
+  assert.equal(setFrame(f, true, loaded, later), false, 'no reload when already loaded')
+  assert.equal(setFrame(f, false, loaded, later), true)
   assert.equal(f.getAttribute('src'), null)
+  assert.equal(setFrame(f, true, loaded, later), true, 'allowed again: loads again')
+  assert.equal(setFrame(f, false, loaded, later), true, 'withdrawn before it loaded')
+  tasks.splice(0).forEach((t) => t())
+  assert.equal(f.getAttribute('src'), null, 'a pending load is dropped')
+})
+
+test('a src equal to data-src, whatever the attribute says, is judged by what was loaded', () => {
+  const loaded = new WeakMap()
+  const tasks = []
+  const later = (fn) => tasks.push(fn)
+  // The page's HTML gave the src: the browser is loading it, nothing to add.
+  const own = el('iframe', { 'data-consent': 'sharing', 'data-src': '/embed/x', src: '/embed/x' })
+  assert.equal(setFrame(own, true, loaded, later), true)
+  assert.equal(tasks.length, 0)
+  // Blocked, then allowed: its src was removed, so it is given again.
+  const blocked = el('iframe', { 'data-consent': 'sharing', 'data-src': '/embed/y', src: '/embed/y' })
+  assert.equal(setFrame(blocked, false, loaded, later), true)
+  assert.equal(blocked.getAttribute('src'), null)
+  setFrame(blocked, true, loaded, later)
+  tasks.splice(0).forEach((t) => t())
+  assert.equal(blocked.getAttribute('src'), '/embed/y')
 })
 
 test('only additions that are or contain gated elements trigger a scan', () => {

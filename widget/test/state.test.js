@@ -11,6 +11,7 @@ import {
   publicState,
   recordBody,
   serializeChoice,
+  unanswered,
   uuid,
   withdrawn,
 } from '../src/core/state.js'
@@ -118,4 +119,22 @@ test('uuid() makes version 4 ids with or without randomUUID', () => {
   const ids = new Set(Array.from({ length: 50 }, () => uuid(noRandomUUID)))
   assert.equal(ids.size, 50)
   for (const id of ids) assert.match(id, v4)
+})
+
+test('a category never asked stays null: only its services set one by one are decided', () => {
+  const unasked = { functional: null, audience: null, sharing: null, advertising: null }
+  const one = normalize(CFG, unasked, { hotjar: 1 })
+  assert.deepEqual(one.c, unasked, 'no purpose answered, none refused')
+  assert.deepEqual(one.s, { hotjar: 1 })
+  assert.equal(unanswered(one), true)
+  assert.equal(allows(one, 'functional', 'hotjar'), true)
+  assert.equal(allows(one, 'functional', 'crisp'), false)
+  assert.equal(allows(one, 'audience'), false)
+  const cat = normalize(CFG, { ...unasked, sharing: 1 }, one.s)
+  assert.equal(cat.c.sharing, 1, 'a category allowed as a whole is answered')
+  assert.equal(unanswered(normalize(CFG, { functional: 0, audience: 1, sharing: 0, advertising: 0 }, {})), false)
+  const body = recordBody(CFG, { id: 'x', c: cat.c, s: cat.s, g: 0 }, 'custom', 'placeholder', 'fr', '/')
+  assert.deepEqual(body.choices, { functional: null, audience: null, sharing: true, advertising: null })
+  assert.deepEqual(body.services, { hotjar: true })
+  assert.equal(publicState({ id: 'x', v: 3, c: cat.c, s: cat.s, t: NOW }).choices.audience, null)
 })

@@ -29,11 +29,12 @@ export function activeCopy(doc, old, nonce) {
 
 /**
  * Make a gate over `doc`. `allowed(category, service)` says what may run;
- * `onFrame(iframe, ok)` shows or hides placeholders. Scripts are activated one
+ * `onFrame(iframe, ok)` shows or hides placeholders once the iframe is loaded or unloaded. Scripts are activated one
  * after another, in document order, each external one waiting for its load.
  */
 export function createGate(doc, nonce, allowed, onFrame) {
   const started = new Set()
+  const frames = new WeakMap()
   let chain = Promise.resolve()
 
   function activate(old) {
@@ -51,6 +52,7 @@ export function createGate(doc, nonce, allowed, onFrame) {
     for (const el of doc.querySelectorAll(GATED)) {
       const ok = allowed(el.dataset.consent, el.dataset.service)
       if (el.tagName === 'IFRAME') {
+        setFrame(el, ok, frames)
         onFrame(el, ok)
       } else if (ok && !started.has(el)) {
         // While the parser may still be filling an inline script, wait until it has moved past it.
@@ -64,15 +66,22 @@ export function createGate(doc, nonce, allowed, onFrame) {
   return { scan_: scan }
 }
 
-/** Load or unload a gated iframe. Returns true when it changed. */
-export function setFrame(iframe, ok) {
+/**
+ * Load or unload a gated iframe. `loaded` maps each iframe to the address this page gave it (the
+ * attribute alone cannot tell: a src set too early stays unloaded). Returns true when it changed.
+ */
+export function setFrame(iframe, ok, loaded, later = setTimeout) {
   const src = iframe.dataset.src
   const live = iframe.getAttribute('src')
-  if (ok && src && live !== src) {
-    iframe.setAttribute('src', src)
+  if (ok && src && loaded.get(iframe) !== src) {
+    loaded.set(iframe, src)
+    // Chromium leaves a parser-inserted iframe about:blank when its src is set in the task that
+    // inserted it, so navigate a task later. A src the page's own HTML gave is already loading.
+    if (live !== src) later(() => loaded.get(iframe) === src && iframe.setAttribute('src', src))
     return true
   }
-  if (!ok && live) {
+  if (!ok && (loaded.has(iframe) || live)) {
+    loaded.delete(iframe)
     // Navigate away first: removing `src` alone leaves the embedded page running.
     iframe.setAttribute('src', 'about:blank')
     iframe.removeAttribute('src')

@@ -39,21 +39,29 @@ export function isValid(choice, cfg, nowSeconds) {
 /**
  * Complete a choice so it names every optional category and service.
  * A service follows its category unless set on its own; a category with
- * services counts as granted only when all of them are.
+ * services counts as granted only when all of them are. A category that is
+ * null was not asked: it stays null, and only its services set on their own count.
  */
 export function normalize(cfg, c, s) {
   const out = { c: {}, s: {} }
   for (const cat of optional(cfg)) {
     const services = cat.services || []
+    const asked = !c || c[cat.slug] !== null
     let all = services.length > 0
     for (const svc of services) {
-      const v = s && svc.slug in s ? s[svc.slug] : c && c[cat.slug]
-      out.s[svc.slug] = v ? 1 : 0
+      const own = s && svc.slug in s
+      const v = own ? s[svc.slug] : c && c[cat.slug]
+      if (asked || own) out.s[svc.slug] = v ? 1 : 0
       if (!v) all = false
     }
-    out.c[cat.slug] = (services.length ? all : c && c[cat.slug]) ? 1 : 0
+    out.c[cat.slug] = asked ? ((services.length ? all : c && c[cat.slug]) ? 1 : 0) : null
   }
   return out
+}
+
+/** Does this choice leave a category unasked (the banner is still to be answered)? */
+export function unanswered(choice) {
+  return Object.values(choice.c).includes(null)
 }
 
 /** Everything on or off; with GPC, "everything on" leaves advertising off. */
@@ -84,9 +92,10 @@ export function actionFor(kind, before, after) {
   return withdrawn(before, after).c.length ? 'withdraw' : kind
 }
 
+// true or false; null (not asked) stays null.
 const bools = (o) => {
   const r = {}
-  for (const k in o) r[k] = !!o[k]
+  for (const k in o) r[k] = o[k] === null ? null : !!o[k]
   return r
 }
 

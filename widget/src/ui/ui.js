@@ -24,14 +24,19 @@ export function createUI(cfg, t, lang, choice, decide, allowOne) {
 
   function showBanner() {
     const names = optional(cfg).map((c) => catName(t, c))
+    // The text scrolls inside the banner when the screen is short; the buttons below it stay.
     banner = h(
       'section',
       { class: 'tm-banner' + (top ? ' tm-top' : ''), 'aria-labelledby': 'tm-t' },
-      h('h2', { id: 'tm-t' }, t('title')),
-      h('p', 0, t('description')),
-      h('p', 0, t('purposes') + ' ' + names.join(', ') + '.'),
-      h('p', 0, t('withdraw')),
-      button('services', 'tm-link', 'services_link'),
+      h(
+        'div',
+        { class: 'tm-text' },
+        h('h2', { id: 'tm-t' }, t('title')),
+        h('p', 0, t('description')),
+        h('p', 0, t('purposes') + ' ' + names.join(', ') + '.'),
+        h('p', 0, t('withdraw')),
+        button('services', 'tm-link', 'services_link'),
+      ),
       h(
         'div',
         { class: 'tm-actions' },
@@ -41,23 +46,31 @@ export function createUI(cfg, t, lang, choice, decide, allowOne) {
       ),
     )
     host.prepend(banner)
-    if (!top && window.ResizeObserver) new ResizeObserver(pad).observe(banner)
+    if (!top) watch(banner)
   }
 
-  // A bottom banner must not hide the end of the page: once the page is parsed, a spacer as tall
-  // as the banner at the end of <body> lets every link scroll above it (nothing moves). The height
-  // is read when the ResizeObserver reports, after layout: reading it elsewhere would force one.
+  const watch = (el) => window.ResizeObserver && new ResizeObserver(pad).observe(el)
+
+  // What is fixed at the bottom of the screen must not hide the end of the page (the footer's
+  // links): once the page is parsed, a spacer as tall as the bottom banner, or as the floating
+  // button and its 12px margins, at the end of <body> lets every link scroll above it (nothing
+  // moves). The height is read when the ResizeObserver reports, after layout: reading it
+  // elsewhere would force one.
   function pad(resized) {
-    if (resized) height = banner ? banner.offsetHeight : 0
+    const el = banner ? !top && banner : floating
+    if (resized) height = el ? el.offsetHeight + (el === floating && 24) : 0
     if (d.readyState === 'loading') return
-    if (!banner || top) return spacer && spacer.remove()
+    if (!el) return spacer && spacer.remove()
     spacer = spacer || h('div')
     spacer.style.height = height + 'px'
     if (!spacer.isConnected) d.body.append(spacer)
   }
 
   function showFloating() {
-    if (cfg.floating_button && !floating) host.append((floating = button('open', 'tm-float', 'floating')))
+    if (cfg.floating_button && !floating) {
+      host.append((floating = button('open', 'tm-float', 'floating')))
+      watch(floating)
+    }
   }
 
   function cookieItem(ck) {
