@@ -16,7 +16,8 @@ import threading
 from typing import Any
 
 from flask import Flask
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as SATimeoutError
 
 from .errors import ApiError
 from .extensions import db
@@ -99,6 +100,29 @@ class ChainWriter:
             append_batch(batch, look_up=True)
             db.session.commit()
 
+    def settle(self, batch: list[Pending]) -> None:
+        """Write a batch and answer each of its records, whatever happens.
+
+        When a batch fails for a reason other than the database being unreachable, its
+        records are written again one by one, so that only a record the database refuses
+        fails (422), never the others queued beside it.
+        """
+        try:
+            self.write(batch)
+        except Exception as exc:  # every waiting request must get an answer
+            db.session.rollback()
+            if len(batch) > 1 and not unavailable(exc):
+                log.warning("consent batch of %d failed (%s); writing one by one", len(batch), exc)
+                for item in batch:
+                    self.settle([item])
+                return
+            if not isinstance(exc, ApiError):
+                log.error("consent record not written: %s", exc, exc_info=exc)
+            for item in batch:
+                item.error = exc if isinstance(exc, ApiError) or unavailable(exc) else refused()
+        for item in batch:
+            item.done.set()
+
     def _ensure_running(self) -> None:
         if self._pid == os.getpid() and self._thread is not None and self._thread.is_alive():
             return
@@ -141,20 +165,22 @@ class ChainWriter:
                 if first is None:
                     break
                 batch, stop = self._take_batch(first)
-                try:
-                    self.write(batch)
-                except Exception as exc:  # every waiting request must get an answer
-                    db.session.rollback()
-                    if not isinstance(exc, SQLAlchemyError | ApiError):
-                        log.exception("consent writer failed")
-                    for item in batch:
-                        item.error = exc
-                finally:
-                    for item in batch:
-                        item.done.set()
+                self.settle(batch)
                 if stop:
                     break
             db.session.remove()
+
+
+def refused() -> ApiError:
+    """The answer to a record the database refused although it passed validation (no retry)."""
+    return ApiError(422, "The consent log cannot store this record as sent.")
+
+
+def unavailable(exc: BaseException) -> bool:
+    """Tell whether an error means the database could not be reached or did not answer."""
+    if isinstance(exc, OperationalError | SATimeoutError):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
 
 
 def init_app(app: Flask) -> None:
