@@ -10,7 +10,7 @@ from flask import Flask
 
 from . import chainwriter, errors, jsonbody, limits, logs
 from .config import Defaults
-from .database import database_url, engine_options, setup_sqlite
+from .database import WATCHDOG, database_url, engine_options, setup_postgres, setup_sqlite
 from .extensions import db, migrate
 
 MIGRATIONS = str(Path(__file__).parent / "migrations")
@@ -42,9 +42,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS)
-    if url.startswith("sqlite"):
-        with app.app_context():
+    with app.app_context():
+        if url.startswith("sqlite"):
             setup_sqlite(db.engine)
+        else:
+            # Past the server's own statement_timeout, a call is cut client-side.
+            limit = float(app.config["DB_STATEMENT_TIMEOUT_MS"]) / 1000 + 1
+            app.extensions[WATCHDOG] = setup_postgres(db.engine, limit)
     errors.register(app)
     jsonbody.init_app(app)
     chainwriter.init_app(app)

@@ -58,13 +58,11 @@ class ChainWriter:
         self.app = app
         self.max_batch = int(app.config["CONSENT_BATCH_MAX"])
         cfg = app.config
-        # Longer than anything the writer can wait for, so a request is never answered
-        # 503 while its record may still be committed.
+        # A request waits no longer than a pooled connection and one statement may take. A
+        # record answered 503 may still be committed later: the client sends it again with
+        # the same event_id, which is then acknowledged once (200), never recorded twice.
         self.wait_seconds = (
-            float(cfg["DB_POOL_TIMEOUT"])
-            + float(cfg["DB_CONNECT_TIMEOUT"])
-            + 3 * float(cfg["DB_STATEMENT_TIMEOUT_MS"]) / 1000
-            + 5
+            float(cfg["DB_POOL_TIMEOUT"]) + float(cfg["DB_STATEMENT_TIMEOUT_MS"]) / 1000
         )
         self._queue: queue.SimpleQueue[Pending | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
@@ -110,18 +108,27 @@ class ChainWriter:
         try:
             self.write(batch)
         except Exception as exc:  # every waiting request must get an answer
-            db.session.rollback()
-            if len(batch) > 1 and not unavailable(exc):
-                log.warning("consent batch of %d failed (%s); writing one by one", len(batch), exc)
-                for item in batch:
-                    self.settle([item])
-                return
-            if not isinstance(exc, ApiError):
-                log.error("consent record not written: %s", exc, exc_info=exc)
+            self._failed(batch, exc)
+        finally:
             for item in batch:
-                item.error = exc if isinstance(exc, ApiError) or unavailable(exc) else refused()
+                item.done.set()
+
+    def _failed(self, batch: list[Pending], exc: Exception) -> None:
+        for item in batch:  # until a retry says otherwise, nothing of the batch is written
+            item.error = exc
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 - a lost connection: the session is reset below
+            db.session.remove()
+        if len(batch) > 1 and not unavailable(exc):
+            log.warning("consent batch of %d failed (%s); writing one by one", len(batch), exc)
+            for item in batch:
+                self.settle([item])
+            return
+        if not isinstance(exc, ApiError):
+            log.error("consent record not written: %s", exc, exc_info=exc)
         for item in batch:
-            item.done.set()
+            item.error = exc if isinstance(exc, ApiError) or unavailable(exc) else refused()
 
     def _ensure_running(self) -> None:
         if self._pid == os.getpid() and self._thread is not None and self._thread.is_alive():

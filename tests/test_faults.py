@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
+import signal
+import subprocess
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -216,3 +220,69 @@ def test_under_load_stop_and_restart_loses_nothing(own_pg, pg_url, tmp_path: Pat
     rows = check_database(pg_url, acknowledged)
     # A commit can succeed while its answer is lost to the crash: more rows, never fewer.
     assert rows >= len(acknowledged)
+
+
+def _signal_server(own_pg: PgServer, sig: int) -> None:
+    """Send a signal to the postmaster and every backend of our own server."""
+    postmaster = int((own_pg.data / "postmaster.pid").read_text().split()[0])
+    children = subprocess.run(
+        ["pgrep", "-P", str(postmaster)], capture_output=True, text=True, check=False
+    ).stdout.split()
+    for pid in [postmaster, *map(int, children)]:
+        os.kill(pid, sig)
+
+
+def test_a_frozen_database_answers_503_in_bounded_time_then_recovers(own_pg, pg_url):
+    """SIGSTOP, not a crash: the server holds its connections open and never answers."""
+    pool, statement = 2.0, 2.0
+    app = create_app(
+        {
+            "DATABASE_URL": pg_url,
+            "TESTING": True,
+            "SECRET_KEY": "faults",
+            "RATELIMIT_ENABLED": False,
+            "CONFIG_CACHE_SECONDS": 0.0,
+            "DB_POOL_TIMEOUT": pool,
+            "DB_CONNECT_TIMEOUT": 2,
+            "DB_STATEMENT_TIMEOUT_MS": int(statement * 1000),
+        }
+    )
+    bound = pool + statement + 1.5  # the README's promise, and the watchdog's grace
+    server = LiveServer(app).start()
+    replayed = choice_body(event_id=str(uuid.uuid4()))
+    try:
+        assert call(server.url, "POST", CONSENTS, choice_body()).status == 201
+        _signal_server(own_pg, signal.SIGSTOP)
+        try:
+            frozen = [
+                call(server.url, "GET", "/readyz"),
+                call(server.url, "POST", CONSENTS, replayed),
+                call(server.url, "GET", "/readyz"),
+                call(server.url, "GET", CONFIG),
+                call(server.url, "POST", CONSENTS, choice_body()),
+            ]
+        finally:
+            _signal_server(own_pg, signal.SIGCONT)
+        print("\nanswers while frozen (s):", [round(a.seconds, 3) for a in frozen])
+        assert [a.status for a in frozen] == [503] * 5
+        assert frozen[0].seconds < 2 and frozen[2].seconds < 2
+        assert all(a.seconds < bound for a in frozen)
+        # Back: the widget sends the record answered 503 again, with the same event_id.
+        deadline = time.monotonic() + 15
+        while call(server.url, "GET", "/readyz").status != 200:
+            assert time.monotonic() < deadline, "not ready again after SIGCONT"
+            time.sleep(0.2)
+        again = call(server.url, "POST", CONSENTS, replayed)
+        assert again.status in (200, 201)
+        fresh = call(server.url, "POST", CONSENTS, choice_body())
+        assert fresh.status == 201
+    finally:
+        server.stop()
+        with app.app_context():
+            db.engine.dispose()
+    check_database(pg_url, [again.body["hash"], fresh.body["hash"]])
+    app = create_app({"DATABASE_URL": pg_url, "TESTING": True, "SECRET_KEY": "faults"})
+    with app.app_context():
+        ids = db.session.scalars(select(ConsentRecord.event_id)).all()
+        assert ids.count(replayed["event_id"]) == 1
+        db.engine.dispose()
