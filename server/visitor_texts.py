@@ -27,7 +27,7 @@ def _empty(texts: Any, lang: str, keys: tuple[str, ...]) -> list[str]:
 
 def _note(where: dict[Any, Any], lang: str, keys: list[str]) -> None:
     for key in keys:
-        message = f"Empty in {lang}: every text visitors read is needed in each language."
+        message = f"Empty in {lang}: visitors read every text in each language of the site."
         where.setdefault("texts", {}).setdefault(lang, {})[key] = [message]
 
 

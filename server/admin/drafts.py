@@ -109,6 +109,8 @@ def publish_draft(site: Site, reconsent: bool, actor: str) -> PolicyVersion:
 
 def flatten(obj: Any, path: str = "") -> dict[str, Any]:
     """Flatten a configuration to readable paths; list items are keyed by slug or name."""
+    if not path and not obj:
+        return {}  # nothing at all (no published version yet): no path either
     if isinstance(obj, dict) and obj:
         out: dict[str, Any] = {}
         for key, value in obj.items():

@@ -42,6 +42,7 @@ def test_nothing_before_consent(page: Any, context: Any, demo: Any) -> None:
         "/demo/politique",
         "/w/demo.js",
         "/demo/static/demo.css",
+        "/static/favicon.svg",
         "/favicon.ico",
     }, paths
     assert demo_tags_ran(page) == []
