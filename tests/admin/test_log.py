@@ -97,6 +97,14 @@ def test_record_page_shows_evidence(as_role, logged):
     assert "&#34;slug&#34;: &#34;audience&#34;" in html or '"slug": "audience"' in html
 
 
+def test_record_page_tells_not_asked_from_refused(as_role, logged, client):
+    unasked = {**dict.fromkeys(CATS), "sharing": True}
+    record(client, source="placeholder", choices=unasked)
+    html = as_role("viewer").get("/admin/sites/shop/consents/4").get_data(as_text=True)
+    assert "audience: not asked" in html and "sharing: granted" in html
+    assert "refused" not in html.split("<dt>Services</dt>")[0].split("<dt>Choices</dt>")[1]
+
+
 def test_record_of_another_site_is_404(as_role, logged):
     client = as_role("viewer")
     assert client.get("/admin/sites/shop/consents/99").status_code == 404
