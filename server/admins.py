@@ -67,11 +67,17 @@ def set_role(admin: Admin, site: Site, role: str | None) -> str | None:
     if role is None:
         if member:
             db.session.delete(member)
+            end_sessions(admin)
     elif member is None:
         db.session.add(Membership(admin_id=admin.id, site_id=site.id, role=role))
     else:
         member.role = role
     return before
+
+
+def end_sessions(admin: Admin) -> None:
+    """End every open session of an admin (sign-out, removal): their cookies are refused."""
+    admin.session_generation = (admin.session_generation or 0) + 1
 
 
 def has_sites(admin: Admin) -> bool:

@@ -207,6 +207,8 @@ class Admin(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # A superuser owns every site and may create sites and admins from the admin pages.
     is_superuser: Mapped[bool] = mapped_column(default=False)
+    # Moved on by sign-out and removal: a session cookie of an older generation is refused.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     # Set when the password was generated and handed out: the admin must choose their own.
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
 

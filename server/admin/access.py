@@ -43,6 +43,7 @@ def sign_in(admin: Admin) -> None:
     session.clear()
     session["admin_id"] = admin.id
     session["fp"] = _fingerprint(admin)
+    session["gen"] = admin.session_generation
     session["at"] = int(time.time())
 
 
@@ -61,7 +62,10 @@ def current_admin() -> Admin | None:
     fresh = time.time() - session.get("at", 0) < SESSION_SECONDS
     if admin_id and fresh:
         admin = db.session.get(Admin, admin_id)
-        if admin is not None and session.get("fp") != _fingerprint(admin):
+        if admin is not None and (
+            session.get("fp") != _fingerprint(admin)
+            or session.get("gen") != admin.session_generation
+        ):
             admin = None
     g.admin = admin
     return admin

@@ -7,6 +7,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_limiter.errors import RateLimitExceeded
 
+from ..admins import end_sessions
 from ..extensions import db
 from . import bp
 from .access import (
@@ -73,6 +74,8 @@ def logout() -> Any:
     """End the session."""
     admin = current_admin()
     if admin is not None:
+        # The signed cookie stays valid until it expires unless the server refuses it.
+        end_sessions(admin)
         record_event(None, admin.email, SIGN_OUT)
         db.session.commit()
     session.clear()

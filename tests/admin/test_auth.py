@@ -92,6 +92,34 @@ def test_logout_needs_csrf_and_ends_the_session(client, shop):
     assert client.get("/admin/sites/shop/").status_code == 302
 
 
+def test_a_signed_out_session_cookie_is_refused_when_replayed(client, shop, app):
+    login(client, "owner@shop.test")
+    name = app.config["SESSION_COOKIE_NAME"]
+    kept = client.get_cookie(name, path="/admin").value
+    other = app.test_client()
+    login(other, "owner@shop.test")
+    assert post(client, "/admin/logout").status_code == 302
+    client.set_cookie(name, kept, path="/admin")
+    assert client.get("/admin/sites/shop/").status_code == 302
+    # Signing out ends the admin's other sessions too.
+    assert other.get("/admin/sites/shop/").status_code == 302
+    login(client, "owner@shop.test")
+    assert client.get("/admin/sites/shop/").status_code == 200
+
+
+def test_a_removed_members_sessions_end(client, shop, app):
+    from server.extensions import db
+    from server.models import Admin
+
+    editor = app.test_client()
+    login(editor, "editor@shop.test")
+    assert editor.get("/admin/sites/shop/").status_code == 200
+    login(client, "owner@shop.test")
+    target = db.session.query(Admin).filter_by(email="editor@shop.test").one()
+    assert post(client, f"/admin/sites/shop/members/{target.id}/remove").status_code == 302
+    assert editor.get("/admin/").status_code == 302
+
+
 def test_password_change_ends_open_sessions(client, shop, app):
     from server.admins import upsert_admin
     from server.extensions import db
