@@ -36,6 +36,8 @@ class Defaults:
     RATELIMIT_CONSENT_CLIENT = "120 per minute"
     RATELIMIT_CONSENT_SITE = "6000 per minute"
     RATELIMIT_LOGIN = "10 per minute"
+    # Logins to one e-mail from browsers that never signed in to it, whatever their address.
+    RATELIMIT_LOGIN_EMAIL = "30 per hour"
     RATELIMIT_ENABLED = True
     # Number of proxies in front of Témoin whose X-Forwarded-For/-Proto may be trusted (0: none).
     PROXY_FIX = 0

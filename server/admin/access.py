@@ -8,7 +8,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import abort, current_app, g, redirect, request, session, url_for
+from flask import abort, g, redirect, request, session, url_for
 from sqlalchemy import select
 
 from ..auth import allows, check_password
@@ -145,8 +145,3 @@ def safe_next(target: str | None) -> str:
     if target and target.startswith("/admin") and not target.startswith("//"):
         return target
     return url_for("admin.index")
-
-
-def config_login_limit() -> str:
-    """Return the login rate limit from the configuration."""
-    return str(current_app.config["RATELIMIT_LOGIN"])

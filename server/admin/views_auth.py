@@ -12,7 +12,6 @@ from ..extensions import db
 from . import bp
 from .access import (
     authenticate,
-    config_login_limit,
     current_admin,
     login_required,
     my_sites,
@@ -20,17 +19,11 @@ from .access import (
     sign_in,
 )
 from .audit import SIGN_IN, SIGN_IN_FAILED, SIGN_OUT, record_event
-from .ratelimit import limiter, login_key, login_limit
-
-
-def _failed(resp: Any) -> bool:
-    # Only failed attempts count against the limit.
-    return resp.status_code != 302
+from .ratelimit import login_limit, login_wait, remember_device
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @login_limit
-@limiter.limit(config_login_limit, key_func=login_key, methods=["POST"], deduct_when=_failed)
 def login() -> Any:
     """Show the login form; sign in with e-mail and password."""
     if request.method == "GET":
@@ -39,9 +32,12 @@ def login() -> Any:
         return render_template("admin/login.html", email="", next=request.args.get("next", ""))
     email = (request.form.get("email") or "")[:254]
     password = (request.form.get("password") or "")[:1024]
-    admin = authenticate(email, password) if email and password else None
     # The audit names the e-mail typed (normalised), never the password.
     typed = email.strip().lower()
+    wait = login_wait(typed)
+    if wait:
+        return _too_many_page(wait)
+    admin = authenticate(email, password) if email and password else None
     if admin is None:
         record_event(None, typed, SIGN_IN_FAILED)
         db.session.commit()
@@ -55,18 +51,24 @@ def login() -> Any:
     record_event(None, typed, SIGN_IN)
     db.session.commit()
     sign_in(admin)
-    return redirect(safe_next(request.form.get("next")))
+    resp = redirect(safe_next(request.form.get("next")))
+    remember_device(resp, typed)
+    return resp
 
 
-@bp.errorhandler(RateLimitExceeded)
-def _too_many(err: RateLimitExceeded) -> Any:
+def _too_many_page(wait: int) -> Any:
     html = render_template(
         "admin/login.html",
         email=request.form.get("email", ""),
         next=request.form.get("next", ""),
         error="Too many failed attempts; wait a minute before trying again.",
     )
-    return html, 429, {"Retry-After": "60"}
+    return html, 429, {"Retry-After": str(wait)}
+
+
+@bp.errorhandler(RateLimitExceeded)
+def _too_many(err: RateLimitExceeded) -> Any:
+    return _too_many_page(60)
 
 
 @bp.post("/logout")
