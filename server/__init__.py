@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import chainwriter, errors, jsonbody, limits, logs
+from . import chainwriter, errors, jsonbody, limits, logs, policy
 from .config import Defaults
 from .database import WATCHDOG, database_url, engine_options, setup_postgres, setup_sqlite
 from .extensions import db, migrate
@@ -52,6 +52,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.register(app)
     jsonbody.init_app(app)
     chainwriter.init_app(app)
+    policy.init_app(app)
     logs.init_app(app)
     limits.init_app(app)
 
@@ -60,6 +61,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(favicon.bp)
     app.register_blueprint(api.bp)
+    widget.init_app(app)
     app.register_blueprint(widget.bp)
     app.register_blueprint(demo.bp)
     admin.init_app(app)  # CSRF (admin forms only), session cookie flags

@@ -152,7 +152,11 @@ _RANGE = [
     _param("from", "Start: YYYY-MM-DD or ISO 8601 (UTC), inclusive", type="string"),
     _param("to", "End: YYYY-MM-DD (whole day) or ISO 8601 (UTC), inclusive", type="string"),
 ]
-openapi.EXTRA_SCHEMAS.extend([DraftSchema, DraftOut, PublishIn, PublishOut, StatsOut])
+openapi.EXTRA_SCHEMAS.update(
+    {s.__name__: s for s in (DraftSchema, DraftOut, PublishIn, PublishOut, StatsOut)}
+)
+# PUT …/draft replaces the keys it is given: none of them is required.
+openapi.EXTRA_SCHEMAS["DraftPatch"] = DraftSchema(partial=True)
 openapi.EXTRA_PATHS.append(
     {
         "/api/v1/admin/sites/{key}/draft": {
@@ -168,7 +172,7 @@ openapi.EXTRA_PATHS.append(
                 "parameters": [_KEY],
                 "requestBody": {
                     "required": True,
-                    "content": {"application/json": {"schema": "DraftSchema"}},
+                    "content": {"application/json": {"schema": "DraftPatch"}},
                 },
                 "responses": {
                     **openapi._ok("DraftOut"),

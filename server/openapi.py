@@ -115,7 +115,8 @@ PUBLIC_PATHS: dict[str, dict[str, Any]] = {
 }
 
 EXTRA_PATHS: list[dict[str, dict[str, Any]]] = []
-EXTRA_SCHEMAS: list[type] = []
+# name -> schema class, or instance (DraftSchema(partial=True): nothing required).
+EXTRA_SCHEMAS: dict[str, Any] = {}
 
 
 @cache
@@ -140,8 +141,8 @@ def spec_dict() -> dict[str, Any]:
         "CheckpointOut",
     ):
         spec.components.schema(name, schema=getattr(schemas, name))
-    for schema in EXTRA_SCHEMAS:
-        spec.components.schema(schema.__name__, schema=schema)
+    for name, schema in EXTRA_SCHEMAS.items():
+        spec.components.schema(name, schema=schema)
     for code, label in schemas_error_labels().items():
         spec.components.response(
             f"E{code}",

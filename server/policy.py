@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from .extensions import db
@@ -128,17 +128,34 @@ class Published:
     versions: dict[int, VersionInfo] = field(default_factory=dict)
 
 
-_cache: dict[str, Published | None] = {}
-_lock = threading.Lock()
+EXTENSION = "temoin_published"
+
+
+class PublishedCache:
+    """An app's published configurations by site key (two apps never share one)."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, Published] = {}
+        self.lock = threading.Lock()
+
+
+def init_app(app: Flask) -> None:
+    """Give the app its cache of published configurations."""
+    app.extensions[EXTENSION] = PublishedCache()
+
+
+def _cache() -> PublishedCache:
+    return current_app.extensions[EXTENSION]
 
 
 def invalidate(key: str | None = None) -> None:
-    """Forget the cached configuration of one site, or of all sites."""
-    with _lock:
+    """Forget the app's cached configuration of one site, or of all sites."""
+    cache = _cache()
+    with cache.lock:
         if key is None:
-            _cache.clear()
+            cache.entries.clear()
         else:
-            _cache.pop(key, None)
+            cache.entries.pop(key, None)
 
 
 def version_info(version: PolicyVersion) -> VersionInfo:
@@ -214,7 +231,8 @@ def get_published(key: str) -> Published | None:
     """Return the site's published configuration from the cache, re-checked every few seconds."""
     ttl = current_app.config["CONFIG_CACHE_SECONDS"]
     now = time.monotonic()
-    entry = _cache.get(key)
+    cache = _cache()
+    entry = cache.entries.get(key)
     if entry is not None and now - entry.checked_at < ttl:
         return entry
     if entry is not None:
@@ -224,8 +242,8 @@ def get_published(key: str) -> Published | None:
     fresh = _load(key)
     if fresh is not None:
         fresh.checked_at = now
-        with _lock:
-            _cache[key] = fresh
+        with cache.lock:
+            cache.entries[key] = fresh
     else:
         invalidate(key)
     return fresh

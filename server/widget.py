@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import brotli
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Flask, Response, current_app, request
 
 from . import policy
 
@@ -33,22 +33,38 @@ class Body:
     br: bytes
 
 
-_bundle: tuple[bytes, str] | None = None
-_bodies: dict[str, Body] = {}
-_lock = threading.Lock()
+EXTENSION = "temoin_widget"
+
+
+class Bodies:
+    """An app's widget bundle (read once) and precomputed responses by site key."""
+
+    def __init__(self) -> None:
+        self.bundle: tuple[bytes, str] | None = None
+        self.by_site: dict[str, Body] = {}
+        self.lock = threading.Lock()
+
+
+def init_app(app: Flask) -> None:
+    """Give the app its widget bundle and response cache."""
+    app.extensions[EXTENSION] = Bodies()
+
+
+def _bodies() -> Bodies:
+    return current_app.extensions[EXTENSION]
 
 
 def bundle() -> tuple[bytes, str]:
-    """Return the widget bundle and its hash, read once per process."""
-    global _bundle
-    if _bundle is None:
+    """Return the widget bundle and its hash, read once per app."""
+    cache = _bodies()
+    if cache.bundle is None:
         configured = current_app.config.get("WIDGET_BUNDLE")
         found = [Path(configured)] if configured else [p for p in BUNDLES if p.exists()]
         if not found:
             raise FileNotFoundError("widget bundle not built: run `npm run build` in widget/")
         code = found[0].read_bytes().rstrip(b"\n")
-        _bundle = (code, hashlib.sha256(code).hexdigest()[:16])
-    return _bundle
+        cache.bundle = (code, hashlib.sha256(code).hexdigest()[:16])
+    return cache.bundle
 
 
 def boot_call(config_json: str) -> str:
@@ -64,7 +80,8 @@ def body_for(pub: policy.Published) -> Body:
     doc = pub.document
     extra = (str(doc.get("reconsent_version", "")), str(doc.get("published_at", "")))
     key = (pub.key, str(pub.version), pub.sha256, *extra, code_hash)
-    cached = _bodies.get(pub.key)
+    cache = _bodies()
+    cached = cache.by_site.get(pub.key)
     if cached is not None and cached.key == key:
         return cached
     raw = code + b"\n" + boot_call(pub.json).encode("utf-8")
@@ -75,8 +92,8 @@ def body_for(pub: policy.Published) -> Body:
         gzip=gzip.compress(raw, compresslevel=9, mtime=0),
         br=brotli.compress(raw, quality=11, mode=brotli.MODE_TEXT),
     )
-    with _lock:
-        _bodies[pub.key] = made
+    with cache.lock:
+        cache.by_site[pub.key] = made
     return made
 
 

@@ -16,7 +16,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import make_url, text
 from werkzeug.serving import make_server
 
-from server import create_app, policy
+from server import create_app
 from server.chainwriter import writer
 from server.extensions import db
 from tests.support.postgres import scratch_database
@@ -96,7 +96,6 @@ def make_app(request: pytest.FixtureRequest, tmp_path: Path, **config: Any) -> F
     if backend == "postgres":
         with app.app_context():
             _truncate_all()
-    policy.invalidate()
     return app
 
 
@@ -109,7 +108,6 @@ def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
         writer(application).stop()
         db.session.remove()
         db.engine.dispose()
-    policy.invalidate()
 
 
 @pytest.fixture
@@ -177,4 +175,3 @@ def live_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Live
     writer(application).stop()
     with application.app_context():
         db.engine.dispose()
-    policy.invalidate()

@@ -24,7 +24,7 @@ from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
-from server import create_app, policy
+from server import create_app
 from server.domain.verify import verify_chain
 from server.extensions import db
 from server.models import ConsentRecord, Site
@@ -61,7 +61,6 @@ def pg_url(own_pg: PgServer, request: pytest.FixtureRequest) -> Iterator[str]:
         make_site("shop", origins=[ORIGIN])
         db.session.remove()
         db.engine.dispose()
-    policy.invalidate()
     yield url
     if not (own_pg.data / "postmaster.pid").exists():
         own_pg.start()  # a failed test may leave it stopped; the next test needs it

@@ -90,7 +90,6 @@ def test_bodies_are_precomputed_once_per_version(
 ) -> None:
     calls = []
     real = widget.brotli.compress
-    monkeypatch.setattr(widget, "_bodies", {})
     monkeypatch.setattr(widget.brotli, "compress", lambda *a, **k: calls.append(1) or real(*a, **k))
     for _ in range(3):
         assert client.get(URL, headers={"Accept-Encoding": "br"}).status_code == 200
@@ -134,3 +133,27 @@ def test_config_json_cannot_break_out() -> None:
     assert json.loads(call.split("(", 1)[1].rsplit(")", 1)[0]) == {
         "t": "</script><script>x\u2028y\u2029"
     }
+
+
+def test_two_apps_in_one_process_never_serve_each_others_site(request, tmp_path) -> None:
+    """Caches belong to the app: the same site key in two apps keeps two configurations."""
+    from tests.conftest import make_app
+    from tests.factories import make_site
+
+    names = {}
+    for name in ("First shop", "Second shop"):
+        folder = tmp_path / name.split()[0]
+        folder.mkdir()
+        app = make_app(request, folder, CONFIG_CACHE_SECONDS=3600.0)
+        with app.app_context():
+            make_site("shop", name=name)
+            db.session.remove()
+        names[name] = app
+    for name, app in names.items():
+        client = app.test_client()
+        for _ in range(2):  # the second answer comes from the app's own caches
+            assert boot_config(client.get("/w/shop.js").data)["name"] == name
+            assert client.get("/api/v1/sites/shop/config").json["name"] == name
+    for app in names.values():
+        with app.app_context():
+            db.engine.dispose()
