@@ -284,4 +284,5 @@ def test_a_frozen_database_answers_503_in_bounded_time_then_recovers(own_pg, pg_
     with app.app_context():
         ids = db.session.scalars(select(ConsentRecord.event_id)).all()
         assert ids.count(replayed["event_id"]) == 1
+        db.session.remove()
         db.engine.dispose()
