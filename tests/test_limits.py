@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,10 +14,11 @@ from sqlalchemy import func, select
 from server.extensions import db
 from server.limits import login_limit
 from server.models import ConsentRecord
-from tests.conftest import make_app, need
+from tests.conftest import make_app
 from tests.factories import choice_body, make_site
+from tests.support.redis import REDIS
+from tests.support.redis import redis_prefix as shared_redis_prefix
 
-REDIS = "redis://127.0.0.1:6379/0"
 ORIGIN = "https://shop.test"
 
 
@@ -64,18 +64,8 @@ def assert_limited(resp: Any) -> None:
 @pytest.fixture
 def redis_prefix() -> Iterator[str]:
     """A Redis key prefix unique to this test, whose keys are deleted afterwards."""
-    redis = pytest.importorskip("redis")
-    conn = redis.Redis.from_url(REDIS, socket_connect_timeout=1)
-    try:
-        conn.ping()
-    except redis.RedisError:
-        need(False, "Redis is not running on 127.0.0.1:6379")
-    prefix = f"temoin-test-{uuid.uuid4().hex}"
-    yield prefix
-    keys = list(conn.scan_iter(f"{prefix}*"))
-    if keys:
-        conn.delete(*keys)
-    conn.close()
+    with shared_redis_prefix() as prefix:
+        yield prefix
 
 
 def test_per_client_limit_answers_429_and_writes_nothing(request, tmp_path):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,9 +15,9 @@ from server.admins import upsert_admin
 from server.extensions import db
 from server.models import AuditEvent
 from tests.admin.conftest import PASSWORD, csrf, login, post
-from tests.conftest import make_app, need
+from tests.conftest import make_app
+from tests.support.redis import REDIS, redis_prefix
 
-REDIS = "redis://127.0.0.1:6379/0"
 EMAIL = "owner@shop.test"
 
 
@@ -77,17 +76,8 @@ def test_one_client_guessing_one_account_is_limited_per_account(request, tmp_pat
 
 @pytest.fixture
 def redis_storage() -> Iterator[dict[str, Any]]:
-    redis = pytest.importorskip("redis")
-    conn = redis.Redis.from_url(REDIS, socket_connect_timeout=1)
-    try:
-        conn.ping()
-    except redis.RedisError:
-        need(False, "Redis is not running on 127.0.0.1:6379")
-    prefix = f"temoin-test-{uuid.uuid4().hex}"
-    yield {"RATELIMIT_STORAGE_URI": REDIS, "RATELIMIT_STORAGE_OPTIONS": {"key_prefix": prefix}}
-    keys = list(conn.scan_iter(f"{prefix}*"))
-    if keys:
-        conn.delete(*keys)
+    with redis_prefix() as prefix:
+        yield {"RATELIMIT_STORAGE_URI": REDIS, "RATELIMIT_STORAGE_OPTIONS": {"key_prefix": prefix}}
 
 
 @pytest.mark.parametrize("storage", ["memory", "redis"])
