@@ -1,0 +1,100 @@
+"""Hostile admin form posts and query strings: a 4xx with a message, nothing written.
+
+Each class once answered 500: a dotted field name turned into a group where a text is
+expected (or a text where a group is), a name both a text and a group, list indexes that
+are not small decimal numbers, positions that are not finite numbers.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from server.admin.drafts import draft_doc
+from server.extensions import db
+from server.models import Site
+from tests.admin.conftest import audit_count, post
+from tests.support.html_forms import own_form
+
+SETTINGS = "/admin/sites/shop/settings"
+SERVICE = "/admin/sites/shop/services/audience/audience-svc"
+NEW_SERVICE = "/admin/sites/shop/services/new?category=audience"
+CATEGORIES = "/admin/sites/shop/categories"
+HUGE = "99999999999999999999"
+
+
+def shop_doc() -> str:
+    db.session.expire_all()
+    return json.dumps(draft_doc(db.session.query(Site).filter_by(key="shop").one()))
+
+
+# id: (page, prefix of the rendered fields to leave out, fields to add)
+HOSTILE = {
+    "theme a text": (SETTINGS, "theme.", {"theme": "x"}),
+    "theme a text and a group": (SETTINGS, None, {"theme": "x"}),
+    "theme.primary a group": (SETTINGS, "theme.primary", {"theme.primary.x": "#fff"}),
+    "texts.fr a text": (SETTINGS, "texts.fr.", {"texts.fr": "x"}),
+    "texts.fr a text and a group": (SETTINGS, None, {"texts.fr": "x"}),
+    "texts a text": (SETTINGS, "texts.", {"texts": "x"}),
+    "texts numbered": (SETTINGS, "texts.", {"texts.0.title": "x"}),
+    "origins a group": (SETTINGS, "origins", {"origins.x": "1"}),
+    "origins numbered": (SETTINGS, "origins", {"origins.0": "https://shop.test"}),
+    "name a group": (SETTINGS, "name", {"name.first": "Shop"}),
+    "languages a group": (SETTINGS, "languages", {"languages.0": "fr"}),
+    "lifetime a group": (SETTINGS, "lifetime_days", {"lifetime_days.x": "1"}),
+    "an empty part": (SETTINGS, None, {"theme..primary": "#fff"}),
+    "a name 5,000 parts deep": (SETTINGS, None, {"texts." + "a." * 5000 + "b": "x"}),
+    "cookies.0 a text": (SERVICE, "cookies.0.", {"cookies.0": "x"}),
+    "cookies.0 a text and a group": (SERVICE, None, {"cookies.0": "x"}),
+    "cookies a text": (SERVICE, "cookies.", {"cookies": "x"}),
+    "cookie index a word": (SERVICE, None, {"cookies.x.name": "a"}),
+    "cookie index a superscript digit": (SERVICE, None, {"cookies.\u00b2.name": "a"}),
+    "cookie index 100,000": (SERVICE, None, {"cookies.100000.name": "a"}),
+    "cookie index 20 digits": (SERVICE, None, {f"cookies.{HUGE}.name": "a"}),
+    "cookie index with a leading zero": (SERVICE, None, {"cookies.01.name": "a"}),
+    "cookie texts a text": (SERVICE, "cookies.0.texts.", {"cookies.0.texts": "x"}),
+    "service texts a text": (SERVICE, "texts.", {"texts": "x"}),
+    "service slug a group": (SERVICE, "slug", {"slug.x": "matomo"}),
+    "service category a group": (SERVICE, "category", {"category.x": "audience"}),
+    "new service cookie index a word": (NEW_SERVICE, None, {"cookies.x.name": "a"}),
+    "categories.0 a text": (CATEGORIES, "categories.0.", {"categories.0": "x"}),
+    "categories.0 a text and a group": (CATEGORIES, None, {"categories.0": "x"}),
+    "categories a text": (CATEGORIES, "categories.", {"categories": "x"}),
+    "category index 20 digits": (CATEGORIES, None, {f"categories.{HUGE}.slug": "a"}),
+    "category index a word": (CATEGORIES, None, {"categories.x.position": "1"}),
+    "category texts a text": (CATEGORIES, "categories.0.texts.", {"categories.0.texts": "x"}),
+    "position a group": (CATEGORIES, "categories.0.position", {"categories.0.position.x": "1"}),
+    "position not a number": (
+        CATEGORIES,
+        "categories.0.position",
+        {"categories.0.position": "NaN"},
+    ),
+    "position infinite": (CATEGORIES, "categories.0.", {"categories.0.position": "1e999"}),
+}
+
+
+@pytest.mark.parametrize("page,drop,extra", HOSTILE.values(), ids=HOSTILE.keys())
+def test_hostile_form_fields_are_refused(as_role, page, drop, extra):
+    client = as_role("owner")
+    html = client.get(page).get_data(as_text=True)
+    form = own_form(html, page.split("?")[0])
+    data = [(k, v) for k, v in form.fields if not (drop and k.startswith(drop))]
+    data += list(extra.items())
+    before, events = shop_doc(), audit_count()
+    resp = client.post(form.action, data=MultiDict(data))
+    text = resp.get_data(as_text=True)
+    assert 400 <= resp.status_code < 500, text[:300]
+    assert "Nothing was saved" in text or resp.status_code == 400
+    assert "<p>" in text and "Internal Server Error" not in text
+    assert len(text) < 300_000, "the page grew with the index"
+    assert shop_doc() == before
+    assert audit_count() == events
+
+
+def test_a_refused_field_is_named_on_the_page(as_role):
+    client = as_role("editor")
+    resp = post(client, SETTINGS, {"name": "Shop", "theme": "x", "theme.primary": "#fff"})
+    assert resp.status_code == 422
+    assert "theme" in resp.get_data(as_text=True)
