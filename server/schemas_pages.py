@@ -1,4 +1,4 @@
-"""What the admin pages receive: the shape of each form post.
+"""What the admin pages receive: the shape of each form post, and numbers in query strings.
 
 A form arrives as dotted field names (`cookies.0.name`) built into nested dicts; these
 schemas check that each field is a text or a group where the page expects one, and turn
@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, pre_load, validate
+
+from .jsonbody import BIGINT_MAX
 
 MAX_ROWS = 500
 INDEX = re.compile(r"0|[1-9][0-9]{0,2}")
@@ -122,3 +124,41 @@ class ServiceForm(Form):
     privacy_url = Leaf()
     texts = _texts()
     cookies = Rows(fields.Nested(CookieForm), load_default=list)
+
+
+class VersionOrDraft(fields.Integer):
+    """A version number, or `draft`."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        if value == "draft":
+            return value
+        number = super()._deserialize(value, attr, data, **kwargs)
+        if not 1 <= number <= BIGINT_MAX:
+            raise self.make_error("invalid")
+        return number
+
+
+VERSION = validate.Range(1, BIGINT_MAX, error="Not a version number.")
+
+
+class DiffIn(Schema):
+    """The two sides of a diff: version `a`, and version `b` or the draft."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    a = fields.Integer(load_default=None, validate=VERSION)
+    b = VersionOrDraft(load_default=None)
+
+
+class AuditPageIn(Schema):
+    """A page of the audit log: the events before an event id."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    before = fields.Integer(load_default=None, validate=validate.Range(1, BIGINT_MAX))
+
+    @pre_load
+    def _blank_is_absent(self, data: Any, **kwargs: Any) -> Any:
+        return {k: v for k, v in dict(data).items() if v != ""}

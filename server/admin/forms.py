@@ -108,3 +108,8 @@ def errors_of(messages: Any) -> dict[str, str]:
         clean = ".".join([first, *(p for p in rest if p not in ("value", "key", "_schema"))])
         out[clean] = value[0] if isinstance(value, list) and value else str(value)
     return out
+
+
+def summary(messages: Any) -> str:
+    """Say marshmallow messages in one line: `field: message; …`."""
+    return "; ".join(f"{k}: {v}" for k, v in errors_of(messages).items())

@@ -14,12 +14,13 @@ from ..auth import create_token
 from ..extensions import db
 from ..models import Admin, ApiToken, Membership, Site, utcnow
 from ..schemas_admin import MemberIn, TokenIn
+from ..schemas_pages import AuditPageIn
 from . import bp
 from .access import actor, current_admin, site_view
 from .audit import CREATE_ADMIN, list_events, record_event
 from .consentlog import erase_consent, held_on
 from .drafts import diff
-from .forms import errors_of
+from .forms import errors_of, summary
 
 
 def _consent_id() -> str | None:
@@ -196,8 +197,11 @@ def token_revoke(site: Site, token_id: int) -> Any:
 @site_view("owner")
 def audit(site: Site) -> Any:
     """Show the audit log: who changed what, when, before and after."""
-    before = request.args.get("before", type=int)
-    events = list_events(site.id, before)
+    try:
+        page = AuditPageIn().load(request.args.to_dict())
+    except ValidationError as err:
+        abort(422, summary(err.messages))
+    events = list_events(site.id, page["before"])
     shown = [(e, diff(e.before or {}, e.after or {})) for e in events]
     more = events[-1].id if len(events) == 50 else None
     return render_template("admin/audit.html", site=site, events=shown, more=more)

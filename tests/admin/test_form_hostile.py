@@ -2,7 +2,8 @@
 
 Each class once answered 500: a dotted field name turned into a group where a text is
 expected (or a text where a group is), a name both a text and a group, list indexes that
-are not small decimal numbers, positions that are not finite numbers.
+are not small decimal numbers, positions that are not finite numbers, integers beyond a
+64-bit column in a query string.
 """
 
 from __future__ import annotations
@@ -98,3 +99,20 @@ def test_a_refused_field_is_named_on_the_page(as_role):
     resp = post(client, SETTINGS, {"name": "Shop", "theme": "x", "theme.primary": "#fff"})
     assert resp.status_code == 422
     assert "theme" in resp.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/admin/sites/shop/diff?a={2**63}",
+        f"/admin/sites/shop/diff?a=1&b={HUGE}",
+        "/admin/sites/shop/diff?a=-1",
+        "/admin/sites/shop/diff?a=%C2%B2",
+        f"/admin/sites/shop/audit?before={HUGE}",
+        "/admin/sites/shop/audit?before=x",
+    ],
+)
+def test_hostile_numbers_in_query_strings(as_role, url):
+    client = as_role("owner")
+    resp = client.get(url)
+    assert 400 <= resp.status_code < 500, resp.get_data(as_text=True)[:300]
