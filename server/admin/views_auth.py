@@ -22,6 +22,15 @@ from .audit import SIGN_IN, SIGN_IN_FAILED, SIGN_OUT, record_event
 from .ratelimit import limiter, login_key, login_limit
 
 
+def local_path(target: str | None) -> str:
+    """Return `target` when it is a path of this site to go back to after login, else ""."""
+    # One leading "/" only: "//host" and "/\\host" name another host to browsers, and
+    # CR, LF or any other control character has no place in a Location header.
+    if not target or not target.startswith("/") or target[1:2] in ("/", "\\"):
+        return ""
+    return target if target.isprintable() else ""
+
+
 def _failed(resp: Any) -> bool:
     # Only failed attempts count against the limit.
     return resp.status_code != 302
@@ -34,8 +43,9 @@ def login() -> Any:
     """Show the login form; sign in with e-mail and password."""
     if request.method == "GET":
         if current_admin() is not None:
-            return redirect(safe_next(request.args.get("next")))
-        return render_template("admin/login.html", email="", next=request.args.get("next", ""))
+            return redirect(safe_next(local_path(request.args.get("next"))))
+        next_ = local_path(request.args.get("next"))
+        return render_template("admin/login.html", email="", next=next_)
     email = (request.form.get("email") or "")[:254]
     password = (request.form.get("password") or "")[:1024]
     admin = authenticate(email, password) if email and password else None
@@ -47,14 +57,14 @@ def login() -> Any:
         html = render_template(
             "admin/login.html",
             email=email,
-            next=request.form.get("next", ""),
+            next=local_path(request.form.get("next")),
             error="Unknown e-mail or wrong password.",
         )
         return html, 401
     record_event(None, typed, SIGN_IN)
     db.session.commit()
     sign_in(admin)
-    return redirect(safe_next(request.form.get("next")))
+    return redirect(safe_next(local_path(request.form.get("next"))))
 
 
 @bp.errorhandler(RateLimitExceeded)
@@ -62,7 +72,7 @@ def _too_many(err: RateLimitExceeded) -> Any:
     html = render_template(
         "admin/login.html",
         email=request.form.get("email", ""),
-        next=request.form.get("next", ""),
+        next=local_path(request.form.get("next")),
         error="Too many failed attempts; wait a minute before trying again.",
     )
     return html, 429, {"Retry-After": "60"}

@@ -3,7 +3,7 @@
 Each class once answered 500: a dotted field name turned into a group where a text is
 expected (or a text where a group is), a name both a text and a group, list indexes that
 are not small decimal numbers, positions that are not finite numbers, integers beyond a
-64-bit column in a query string.
+64-bit column in a query string, a `next` address holding CR/LF.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from werkzeug.datastructures import MultiDict
 from server.admin.drafts import draft_doc
 from server.extensions import db
 from server.models import Site
-from tests.admin.conftest import audit_count, post
-from tests.support.html_forms import own_form
+from tests.admin.conftest import audit_count, csrf, login, post
+from tests.support.html_forms import own_form, post_forms
 
 SETTINGS = "/admin/sites/shop/settings"
 SERVICE = "/admin/sites/shop/services/audience/audience-svc"
@@ -116,3 +116,57 @@ def test_hostile_numbers_in_query_strings(as_role, url):
     client = as_role("owner")
     resp = client.get(url)
     assert 400 <= resp.status_code < 500, resp.get_data(as_text=True)[:300]
+
+
+UNSAFE_NEXT = [
+    "/admin/\r\nX",
+    "/admin/\tX",
+    "/admin/\x7f",
+    "/admin/\u2028",
+    "//evil.test/admin",
+    "/\\evil.test",
+    "https://evil.test/admin",
+    "javascript:alert(1)",
+]
+
+
+@pytest.mark.parametrize("target", UNSAFE_NEXT)
+def test_an_unsafe_next_is_ignored_when_signing_in(client, shop, target):
+    token = csrf(client)
+    resp = client.post(
+        "/admin/login",
+        data={
+            "email": "owner@shop.test",
+            "password": "correct horse battery",
+            "next": target,
+            "csrf_token": token,
+        },
+    )
+    assert resp.status_code == 302
+    assert resp.headers["Location"] == "/admin/"
+
+
+@pytest.mark.parametrize("target", UNSAFE_NEXT)
+def test_an_unsafe_next_is_ignored_when_signed_in(client, shop, target):
+    login(client, "owner@shop.test")
+    resp = client.get("/admin/login", query_string={"next": target})
+    assert resp.status_code == 302
+    assert resp.headers["Location"] == "/admin/"
+
+
+@pytest.mark.parametrize("target", UNSAFE_NEXT)
+def test_an_unsafe_next_is_not_put_in_the_login_form(client, shop, target):
+    resp = client.get("/admin/login", query_string={"next": target})
+    assert resp.status_code == 200
+    form = post_forms(resp.get_data(as_text=True), "/admin/login")[0]
+    assert form.data()["next"] == ""
+
+
+def test_a_safe_next_is_followed(client, shop):
+    resp = client.get("/admin/login?next=/admin/sites/shop/consents")
+    assert post_forms(resp.get_data(as_text=True), "/admin/login")[0].data()["next"] == (
+        "/admin/sites/shop/consents"
+    )
+    login(client, "owner@shop.test")
+    resp = client.get("/admin/login?next=/admin/sites/shop/consents")
+    assert resp.headers["Location"] == "/admin/sites/shop/consents"
