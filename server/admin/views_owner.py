@@ -148,7 +148,10 @@ def set_member_role(site: Site, admin: Admin, role: str | None) -> None:
 @site_view("owner")
 def member_remove(site: Site, admin_id: int) -> Any:
     """Remove a member from the site (an owner cannot remove themself)."""
-    admin = db.session.get(Admin, admin_id) or abort(404)
+    admin = db.session.get(Admin, admin_id)
+    # Only a member is named: anyone else's e-mail is none of this site's business.
+    if admin is None or not _is_member(site, admin):
+        abort(404, "No such member of this site.")
     if admin.id == current_admin().id:  # type: ignore[union-attr]
         flash("You cannot remove yourself.", "error")
     else:
@@ -156,6 +159,13 @@ def member_remove(site: Site, admin_id: int) -> Any:
         db.session.commit()
         flash(f"{admin.email} removed.")
     return redirect(url_for("admin.members", key=site.key))
+
+
+def _is_member(site: Site, admin: Admin) -> bool:
+    found = db.session.scalar(
+        select(Membership.id).where(Membership.site_id == site.id, Membership.admin_id == admin.id)
+    )
+    return found is not None
 
 
 @bp.post("/sites/<key>/tokens")

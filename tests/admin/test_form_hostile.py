@@ -15,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 
 from server.admin.drafts import draft_doc
 from server.extensions import db
-from server.models import Site
+from server.models import Admin, Site
 from tests.admin.conftest import audit_count, csrf, login, post
 from tests.support.html_forms import own_form, post_forms
 
@@ -170,3 +170,18 @@ def test_a_safe_next_is_followed(client, shop):
     login(client, "owner@shop.test")
     resp = client.get("/admin/login?next=/admin/sites/shop/consents")
     assert resp.headers["Location"] == "/admin/sites/shop/consents"
+
+
+@pytest.mark.parametrize("who", ["owner@other.test", "nobody"])
+def test_removing_an_admin_of_another_site_names_nobody(as_role, who):
+    client = as_role("owner")
+    other = db.session.query(Admin).filter_by(email="owner@other.test").one()
+    admin_id = other.id if who != "nobody" else other.id + 1000
+    events = audit_count()
+    resp = post(client, f"/admin/sites/shop/members/{admin_id}/remove")
+    assert resp.status_code == 404
+    assert "other.test" not in resp.get_data(as_text=True)
+    assert "other.test" not in client.get("/admin/sites/shop/members").get_data(as_text=True)
+    assert audit_count() == events
+    db.session.expire_all()
+    assert [m.site.key for m in other.memberships] == ["other"]
