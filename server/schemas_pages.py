@@ -49,9 +49,19 @@ class Rows(fields.List):
 
 
 class Form(Schema):
-    """A form or a group of its fields."""
+    """A form or a group of its fields; fields it does not read are left out."""
+
+    class Meta:
+        unknown = EXCLUDE
 
     error_messages = {"type": GROUP}
+
+
+class StrictForm(Form):
+    """A form or a group whose every field is read: an unknown one is refused."""
+
+    class Meta:
+        unknown = RAISE
 
 
 def _texts() -> Group:
@@ -61,9 +71,6 @@ def _texts() -> Group:
 
 class SettingsForm(Form):
     """The settings page: texts, a theme group, checkboxes and the banner texts."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     name = Leaf(load_default="")
     origins = Leaf(load_default="")
@@ -80,9 +87,6 @@ class SettingsForm(Form):
 class CategoryRowForm(Form):
     """One category on the categories page: its place in the order and its texts."""
 
-    class Meta:
-        unknown = EXCLUDE
-
     position = fields.Float(
         required=True,
         error_messages=dict.fromkeys(("required", "invalid", "special"), "A number."),
@@ -93,17 +97,11 @@ class CategoryRowForm(Form):
 class CategoriesForm(Form):
     """The categories page: one numbered row per category."""
 
-    class Meta:
-        unknown = EXCLUDE
-
     categories = Rows(fields.Nested(CategoryRowForm), load_default=list)
 
 
-class CookieForm(Form):
+class CookieForm(StrictForm):
     """One cookie row of the service page."""
-
-    class Meta:
-        unknown = RAISE
 
     name = Leaf()
     domain = Leaf()
@@ -111,11 +109,8 @@ class CookieForm(Form):
     texts = _texts()
 
 
-class ServiceForm(Form):
+class ServiceForm(StrictForm):
     """The service page: the service's fields, its texts and its numbered cookie rows."""
-
-    class Meta:
-        unknown = RAISE
 
     category = Leaf(load_default="")
     slug = Leaf()
