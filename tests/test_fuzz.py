@@ -20,6 +20,7 @@ from server.auth import create_token
 from server.extensions import db
 from tests.conftest import BACKENDS, make_app
 from tests.factories import choice_body
+from tests.support.fuzzreport import print_cases
 
 ORIGIN = "http://site.test"
 MAX_EXAMPLES = 25
@@ -77,24 +78,9 @@ def fuzz_app(
     app.config["FUZZ_CASES"] = counts
     # No app context is held across requests: each request gets its own, as in production.
     yield app, {"Origin": ORIGIN, "Authorization": f"Bearer {token}"}
-    _report(request, counts)
+    print_cases(request.config, request.param, counts)
     with app.app_context():
         db.engine.dispose()
-
-
-def _report(request: pytest.FixtureRequest, counts: dict[str, int]) -> None:
-    """Print how many cases ran, per operation and in all."""
-    plugins = request.config.pluginmanager
-    reporter = plugins.get_plugin("terminalreporter")
-    capture = plugins.get_plugin("capturemanager")
-    if reporter is None or capture is None:
-        return
-    backend = request.param
-    with capture.global_and_fixture_disabled():
-        reporter.write_line("")
-        for label, n in sorted(counts.items()):
-            reporter.write_line(f"fuzz [{backend}] {n:4d} cases  {label}")
-        reporter.write_line(f"fuzz [{backend}] {sum(counts.values())} cases in all")
 
 
 @pytest.fixture(scope="module")

@@ -4,33 +4,57 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
+from marshmallow import Schema, ValidationError
 from werkzeug.datastructures import MultiDict
+
+from ..schemas_pages import INDEX, MAX_ROWS
+
+MAX_PARTS = 8
+BAD_NAME = "Not a field of this form."
+LEAF_AND_GROUP = "Sent both as a single field and as a group of fields ({name}.…)."
 
 
 def unflatten(form: MultiDict[str, str], skip: tuple[str, ...] = ("csrf_token",)) -> dict[str, Any]:
-    """Build a nested document from dotted field names; numbered levels become lists."""
+    """Build nested dicts from dotted names (a form schema turns numbered groups into lists)."""
     root: dict[str, Any] = {}
     for name in form:
         if name in skip:
             continue
-        node = root
         parts = name.split(".")
-        for part in parts[:-1]:
+        if len(parts) > MAX_PARTS or not all(parts):
+            raise ValidationError({_shown(name): [BAD_NAME]})
+        node = root
+        for depth, part in enumerate(parts[:-1]):
             node = node.setdefault(part, {})
             if not isinstance(node, dict):
-                break
-        else:
-            node[parts[-1]] = form.get(name, "")
-    return _lists(root)
+                group = ".".join(parts[: depth + 1])
+                raise ValidationError({group: [LEAF_AND_GROUP.format(name=group)]})
+        if parts[-1] in node:
+            raise ValidationError({name: [LEAF_AND_GROUP.format(name=name)]})
+        node[parts[-1]] = form.get(name, "")
+    return root
 
 
-def _lists(node: Any) -> Any:
-    if not isinstance(node, dict):
-        return node
-    node = {k: _lists(v) for k, v in node.items()}
-    if node and all(k.isdigit() for k in node):
-        return [node[k] for k in sorted(node, key=int)]
-    return node
+def _shown(name: str) -> str:
+    return name if len(name) <= 80 else name[:80] + "…"
+
+
+def load_form(schema: Schema) -> dict[str, Any]:
+    """Load the posted form into the shape a page expects (raises ValidationError)."""
+    return schema.load(unflatten(request.form))
+
+
+def row_count(values: dict[str, Any], group: str) -> int:
+    """Count the rows `group.N.…` to show: one past the highest valid number among `values`."""
+    numbers = [
+        int(part)
+        for name in values
+        if name.startswith(group + ".")
+        and INDEX.fullmatch(part := name.split(".")[1])
+        and int(part) < MAX_ROWS
+    ]
+    return 1 + max(numbers, default=-1)
 
 
 def flatten(doc: Any, prefix: str = "") -> dict[str, str]:
@@ -80,6 +104,12 @@ def errors_of(messages: Any) -> dict[str, str]:
     for name, value in flatten(messages).items():
         # Dict fields nest their messages under "value" (and "key"): name the field itself.
         first, *rest = name.split(".")
-        clean = ".".join([first, *(p for p in rest if p not in ("value", "key"))])
+        # A nested schema's own message (`cookies.0._schema`) names the group itself.
+        clean = ".".join([first, *(p for p in rest if p not in ("value", "key", "_schema"))])
         out[clean] = value[0] if isinstance(value, list) and value else str(value)
     return out
+
+
+def summary(messages: Any) -> str:
+    """Say marshmallow messages in one line: `field: message; …`."""
+    return "; ".join(f"{k}: {v}" for k, v in errors_of(messages).items())

@@ -22,14 +22,24 @@ from .audit import SIGN_IN, SIGN_IN_FAILED, SIGN_OUT, record_event
 from .ratelimit import login_limit, login_wait, remember_device
 
 
+def local_path(target: str | None) -> str:
+    """Return `target` when it is a path of this site to go back to after login, else ""."""
+    # One leading "/" only: "//host" and "/\\host" name another host to browsers, and
+    # CR, LF or any other control character has no place in a Location header.
+    if not target or not target.startswith("/") or target[1:2] in ("/", "\\"):
+        return ""
+    return target if target.isprintable() else ""
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @login_limit
 def login() -> Any:
     """Show the login form; sign in with e-mail and password."""
     if request.method == "GET":
         if current_admin() is not None:
-            return redirect(safe_next(request.args.get("next")))
-        return render_template("admin/login.html", email="", next=request.args.get("next", ""))
+            return redirect(safe_next(local_path(request.args.get("next"))))
+        next_ = local_path(request.args.get("next"))
+        return render_template("admin/login.html", email="", next=next_)
     email = (request.form.get("email") or "")[:254]
     password = (request.form.get("password") or "")[:1024]
     # The audit names the e-mail typed (normalised), never the password.
@@ -44,14 +54,14 @@ def login() -> Any:
         html = render_template(
             "admin/login.html",
             email=email,
-            next=request.form.get("next", ""),
+            next=local_path(request.form.get("next")),
             error="Unknown e-mail or wrong password.",
         )
         return html, 401
     record_event(None, typed, SIGN_IN)
     db.session.commit()
     sign_in(admin)
-    resp = redirect(safe_next(request.form.get("next")))
+    resp = redirect(safe_next(local_path(request.form.get("next"))))
     remember_device(resp, typed)
     return resp
 
@@ -60,7 +70,7 @@ def _too_many_page(wait: int) -> Any:
     html = render_template(
         "admin/login.html",
         email=request.form.get("email", ""),
-        next=request.form.get("next", ""),
+        next=local_path(request.form.get("next")),
         error="Too many failed attempts; wait a minute before trying again.",
     )
     return html, 429, {"Retry-After": str(wait)}

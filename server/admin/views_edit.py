@@ -10,10 +10,11 @@ from marshmallow import ValidationError
 from ..extensions import db
 from ..models import Site
 from ..schemas_admin import BANNER_KEYS
+from ..schemas_pages import CategoriesForm, ServiceForm, SettingsForm
 from . import bp
 from .access import actor, site_view
 from .drafts import draft_doc, draft_schema, save_draft
-from .forms import blank, errors_of, flatten, lines, unflatten, words
+from .forms import blank, errors_of, flatten, lines, load_form, row_count, words
 
 THEME = ("position", "primary", "background", "text")
 FLAGS = ("floating_button", "reload_on_withdraw", "store_user_agent")
@@ -52,6 +53,26 @@ def _settings_values(doc: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def _save_settings(site: Site, doc: dict[str, Any]) -> dict[str, str]:
+    """Save the posted settings in the draft; return the field errors instead."""
+    try:
+        raw = load_form(SettingsForm())
+    except ValidationError as err:
+        return errors_of(err.messages)
+    new = {
+        **doc,
+        "name": raw["name"],
+        "origins": lines(raw["origins"]),
+        "languages": words(raw["languages"]),
+        "default_language": raw["default_language"],
+        "lifetime_days": raw["lifetime_days"],
+        "theme": {k: v for k, v in raw["theme"].items() if v},
+        "texts": _clean_texts(raw["texts"]),
+        **{k: k in raw for k in FLAGS},
+    }
+    return _save(site, new, "settings") or {}
+
+
 @bp.route("/sites/<key>/settings", methods=["GET", "POST"])
 @site_view("editor")
 def settings(site: Site) -> Any:
@@ -59,19 +80,7 @@ def settings(site: Site) -> Any:
     doc = draft_doc(site)
     values, errors, status = _settings_values(doc), {}, 200
     if request.method == "POST":
-        raw = unflatten(request.form)
-        new = {
-            **doc,
-            "name": raw.get("name", ""),
-            "origins": lines(raw.get("origins", "")),
-            "languages": words(raw.get("languages", "")),
-            "default_language": raw.get("default_language", ""),
-            "lifetime_days": raw.get("lifetime_days", ""),
-            "theme": {k: v for k, v in (raw.get("theme") or {}).items() if v},
-            "texts": _clean_texts(raw.get("texts")),
-            **{k: k in request.form for k in FLAGS},
-        }
-        errors = _save(site, new, "settings") or {}
+        errors = _save_settings(site, doc)
         if not errors:
             flash("Settings saved in the draft. Publish to put them online.")
             return redirect(url_for("admin.settings", key=site.key))
@@ -99,21 +108,7 @@ def categories(site: Site) -> Any:
     )
     errors: dict[str, str] = {}
     if request.method == "POST":
-        raw = unflatten(request.form).get("categories") or []
-        if not isinstance(raw, list) or len(raw) != len(doc["categories"]):
-            abort(400)
-        cats = [
-            {**cat, "texts": _clean_texts(row.get("texts"))}
-            for cat, row in zip(doc["categories"], raw, strict=True)
-        ]
-        try:
-            draft_schema.load({**doc, "categories": cats})
-            order = [_position(row.get("position"), i) for i, row in enumerate(raw)]
-        except ValidationError as err:
-            errors = errors_of(err.messages)
-        if not errors:
-            ordered = [c for _, c in sorted(zip(order, cats, strict=True), key=lambda p: p[0])]
-            errors = _save(site, {**doc, "categories": ordered}, "categories") or {}
+        errors = _save_categories(site, doc)
         if not errors:
             flash("Categories saved in the draft.")
             return redirect(url_for("admin.categories", key=site.key))
@@ -124,11 +119,25 @@ def categories(site: Site) -> Any:
     )
 
 
-def _position(value: Any, index: int) -> tuple[float, int]:
+def _save_categories(site: Site, doc: dict[str, Any]) -> dict[str, str]:
+    """Save the posted texts and order of the categories; return the field errors instead."""
     try:
-        return float(value), index
-    except (TypeError, ValueError) as exc:
-        raise ValidationError({f"categories.{index}.position": ["A number."]}) from exc
+        rows = load_form(CategoriesForm())["categories"]
+    except ValidationError as err:
+        return errors_of(err.messages)
+    if len(rows) != len(doc["categories"]):
+        abort(400, "The form does not hold one row per category: reload the page.")
+    cats = [
+        {**cat, "texts": _clean_texts(row["texts"])}
+        for cat, row in zip(doc["categories"], rows, strict=True)
+    ]
+    try:
+        draft_schema.load({**doc, "categories": cats})
+    except ValidationError as err:
+        return errors_of(err.messages)
+    order = [(row["position"], i) for i, row in enumerate(rows)]
+    ordered = [c for _, c in sorted(zip(order, cats, strict=True), key=lambda p: p[0])]
+    return _save(site, {**doc, "categories": ordered}, "categories") or {}
 
 
 @bp.post("/sites/<key>/categories/add")
@@ -190,12 +199,15 @@ def service(site: Site, category: str | None = None, slug: str | None = None) ->
         chosen = category or request.args.get("category", "")
         values = {**flatten(current), "category": chosen}
         return _service_page(site, doc, values, {}, where, 200)
-    raw = unflatten(request.form)
-    target = raw.pop("category", "")
-    raw["cookies"] = [c for c in raw.get("cookies") or [] if not blank(c)]
-    raw["texts"] = _clean_texts(raw.get("texts"))
+    try:
+        raw = load_form(ServiceForm())
+    except ValidationError as err:
+        return _service_page(site, doc, request.form.to_dict(), errors_of(err.messages), where, 422)
+    target = raw.pop("category")
+    raw["cookies"] = [c for c in raw["cookies"] if not blank(c)]
+    raw["texts"] = _clean_texts(raw["texts"])
     for ck in raw["cookies"]:
-        ck["texts"] = _clean_texts(ck.get("texts"))
+        ck["texts"] = _clean_texts(ck["texts"])
     values = {**flatten(raw), "category": target}
     slugs = [c["slug"] for c in doc["categories"]]
     if target not in slugs:
@@ -226,7 +238,7 @@ def _service_page(
     where: tuple[int, int] | None,
     status: int,
 ) -> Any:
-    rows = 1 + max([int(k.split(".")[1]) for k in values if k.startswith("cookies.")] or [-1])
+    rows = row_count(values, "cookies")
     return (
         render_template(
             "admin/service.html",

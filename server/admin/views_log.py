@@ -17,7 +17,7 @@ from . import bp
 from .access import site_view
 from .charts import rate_bars, stacked_bars
 from .consentlog import export_lines, get_record, log_page
-from .forms import errors_of
+from .forms import errors_of, summary
 from .stats import ACTIONS, compute
 
 MIMETYPES = {"csv": "text/csv", "jsonl": "application/x-ndjson"}
@@ -84,9 +84,10 @@ def verify(site: Site) -> Any:
 @site_view("viewer")
 def export(site: Site) -> Response:
     """Download the log for a date range as CSV or JSON Lines, streamed."""
-    f, errors = _load(ExportIn())
-    if errors:
-        abort(422, "; ".join(f"{k}: {v}" for k, v in errors.items()))
+    try:
+        f = ExportIn().load(request.args.to_dict())
+    except ValidationError as err:
+        abort(422, summary(err.messages))
     return export_response(site, f)
 
 

@@ -14,12 +14,13 @@ from ..auth import create_token
 from ..extensions import db
 from ..models import Admin, ApiToken, Membership, Site, utcnow
 from ..schemas_admin import MemberIn, TokenIn
+from ..schemas_pages import AuditPageIn
 from . import bp
 from .access import actor, current_admin, site_view
 from .audit import CREATE_ADMIN, list_events, record_event
 from .consentlog import erase_consent, held_on
 from .drafts import diff
-from .forms import errors_of
+from .forms import errors_of, summary
 
 
 def _consent_id() -> str | None:
@@ -147,7 +148,10 @@ def set_member_role(site: Site, admin: Admin, role: str | None) -> None:
 @site_view("owner")
 def member_remove(site: Site, admin_id: int) -> Any:
     """Remove a member from the site (an owner cannot remove themself)."""
-    admin = db.session.get(Admin, admin_id) or abort(404)
+    admin = db.session.get(Admin, admin_id)
+    # Only a member is named: anyone else's e-mail is none of this site's business.
+    if admin is None or not _is_member(site, admin):
+        abort(404, "No such member of this site.")
     if admin.id == current_admin().id:  # type: ignore[union-attr]
         flash("You cannot remove yourself.", "error")
     else:
@@ -155,6 +159,13 @@ def member_remove(site: Site, admin_id: int) -> Any:
         db.session.commit()
         flash(f"{admin.email} removed.")
     return redirect(url_for("admin.members", key=site.key))
+
+
+def _is_member(site: Site, admin: Admin) -> bool:
+    found = db.session.scalar(
+        select(Membership.id).where(Membership.site_id == site.id, Membership.admin_id == admin.id)
+    )
+    return found is not None
 
 
 @bp.post("/sites/<key>/tokens")
@@ -196,8 +207,11 @@ def token_revoke(site: Site, token_id: int) -> Any:
 @site_view("owner")
 def audit(site: Site) -> Any:
     """Show the audit log: who changed what, when, before and after."""
-    before = request.args.get("before", type=int)
-    events = list_events(site.id, before)
+    try:
+        page = AuditPageIn().load(request.args.to_dict())
+    except ValidationError as err:
+        abort(422, summary(err.messages))
+    events = list_events(site.id, page["before"])
     shown = [(e, diff(e.before or {}, e.after or {})) for e in events]
     more = events[-1].id if len(events) == 50 else None
     return render_template("admin/audit.html", site=site, events=shown, more=more)

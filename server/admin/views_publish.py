@@ -7,6 +7,7 @@ import secrets
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from marshmallow import ValidationError
 from sqlalchemy import func, select
 
 from .. import policy, widget
@@ -15,11 +16,12 @@ from ..extensions import db
 from ..models import ConsentRecord, PolicyVersion, Site, utcnow
 from ..origins import refused_origins
 from ..schemas_admin import PublishIn
+from ..schemas_pages import DiffIn
 from ..visitor_texts import fallbacks
 from . import bp
 from .access import actor, site_view
 from .drafts import diff, draft_doc, latest_version, pending_changes, publish_draft
-from .forms import errors_of
+from .forms import errors_of, summary
 
 
 @bp.get("/sites/<key>/")
@@ -125,14 +127,15 @@ def version_diff(site: Site) -> Any:
     latest = latest_version(site)
     if latest is None:
         abort(404)
-    b_arg = request.args.get("b", str(latest.version))
     try:
-        a_num = int(request.args.get("a", max(latest.version - 1, 1)))
-        b_num = None if b_arg == "draft" else int(b_arg)
-    except ValueError:
-        abort(404)
+        sides = DiffIn().load(request.args.to_dict())
+    except ValidationError as err:
+        abort(404, "No such version: " + summary(err.messages))
+    a_num = sides["a"] or max(latest.version - 1, 1)
+    b_num = sides["b"] or latest.version
+    b_arg = str(b_num)
     a_doc = json.loads(_version_or_404(site, a_num).snapshot)
-    if b_num is None:
+    if b_num == "draft":
         b_doc = json.loads(policy.canonical_json(policy.build_snapshot(site)))
     else:
         b_doc = json.loads(_version_or_404(site, b_num).snapshot)
