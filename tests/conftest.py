@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,25 +10,15 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import make_url, text
-from werkzeug.serving import make_server
+from sqlalchemy import make_url
 
 from server import create_app
 from server.chainwriter import writer
 from server.extensions import db
+from tests.support.apps import make_app
+from tests.support.env import BACKENDS, PG_URL, need
+from tests.support.live import LiveServer
 from tests.support.postgres import scratch_database
-
-IN_CI = os.environ.get("CI", "").lower() == "true"
-PG_URL = os.environ.get("TEMOIN_TEST_POSTGRES_URL", "")
-BACKENDS = ["sqlite", "postgres"]
-
-
-def need(condition: bool, reason: str) -> None:
-    """Skip when a dependency is missing, except in CI where that is a failure."""
-    if not condition:
-        if IN_CI:
-            pytest.fail(f"required in CI: {reason}")
-        pytest.skip(reason)
 
 
 def _worker() -> str:
@@ -67,38 +54,6 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _truncate_all() -> None:
-    names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-    db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    db.session.commit()
-
-
-def make_app(request: pytest.FixtureRequest, tmp_path: Path, **config: Any) -> Flask:
-    """Create an app on the backend the test is parametrised with, on an empty database."""
-    backend = getattr(request, "param", "sqlite")
-    if backend == "postgres":
-        url = request.getfixturevalue("pg_database")
-    else:
-        path = tmp_path / "temoin.db"
-        shutil.copy(request.getfixturevalue("sqlite_template"), path)
-        url = f"sqlite:///{path}"
-    settings = {
-        "DATABASE_URL": url,
-        "TESTING": True,
-        "SECRET_KEY": "test-secret",
-        "CONFIG_CACHE_SECONDS": 0.0,
-        "RATELIMIT_ENABLED": False,
-        "WTF_CSRF_ENABLED": True,
-    }
-    settings.update(config)
-    app = create_app(settings)
-    app.instance_path = str(tmp_path / "instance")
-    if backend == "postgres":
-        with app.app_context():
-            _truncate_all()
-    return app
-
-
 @pytest.fixture(params=BACKENDS)
 def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
     """An application on a fresh, migrated database (SQLite, then PostgreSQL)."""
@@ -130,32 +85,6 @@ def demo(app: Flask) -> Any:
     site = load_demo(["http://site.test"])
     db.session.commit()
     return site
-
-
-def free_port() -> int:
-    """Return a free TCP port on 127.0.0.1."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class LiveServer:
-    """The app served over HTTP on 127.0.0.1 in a background thread."""
-
-    def __init__(self, app: Flask) -> None:
-        self.app = app
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._server = make_server("127.0.0.1", self.port, app, threaded=True)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    def start(self) -> LiveServer:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._thread.join(5)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from server.extensions import db
 from server.models import ConsentRecord
-from tests.factories import choice_body, make_site
+from tests.support.records import choice_body, make_site
 
 ORIGIN = {"Origin": "https://shop.test"}
 URL = "/api/v1/sites/shop/consents"

@@ -11,7 +11,7 @@ from sqlalchemy import delete, select, update
 from server.domain.verify import verify_chain
 from server.extensions import db
 from server.models import ChainHead, ConsentRecord
-from tests.factories import choice_body, make_site
+from tests.support.records import choice_body, make_site
 
 ORIGIN = {"Origin": "https://shop.test"}
 URL = "/api/v1/sites/shop/consents"

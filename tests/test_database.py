@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from server.extensions import db
-from tests.factories import choice_body, make_site
+from tests.support.records import choice_body, make_site
 
 
 def test_commits_are_durable(client, app):

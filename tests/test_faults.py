@@ -28,10 +28,11 @@ from server import create_app
 from server.domain.verify import verify_chain
 from server.extensions import db
 from server.models import ConsentRecord, Site
-from tests.conftest import LiveServer, need
-from tests.factories import choice_body, make_site
-from tests.pgserver import PgServer, find_bindir
-from tests.serving import Gunicorn
+from tests.support.env import need
+from tests.support.gunicorn import Gunicorn
+from tests.support.live import LiveServer
+from tests.support.pgserver import PgServer, find_bindir
+from tests.support.records import choice_body, make_site
 
 pytestmark = pytest.mark.postgres
 ORIGIN = "https://shop.test"

@@ -18,9 +18,10 @@ from schemathesis.config import SchemathesisConfig
 
 from server.auth import create_token
 from server.extensions import db
-from tests.conftest import BACKENDS, make_app
-from tests.factories import choice_body
+from tests.support.apps import make_app
+from tests.support.env import BACKENDS
 from tests.support.fuzzreport import print_cases
+from tests.support.records import choice_body
 
 ORIGIN = "http://site.test"
 MAX_EXAMPLES = 25

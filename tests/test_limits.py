@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from server.extensions import db
 from server.limits import login_limit
 from server.models import ConsentRecord
-from tests.conftest import make_app
-from tests.factories import choice_body, make_site
+from tests.support.apps import make_app
+from tests.support.records import choice_body, make_site
 from tests.support.redis import REDIS
 from tests.support.redis import redis_prefix as shared_redis_prefix
 

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from server.domain.verify import verify_chain
 from server.extensions import db
 from server.models import ConsentRecord, Site
-from tests.factories import choice_body
+from tests.support.records import choice_body
 
 THREADS = 16
 PER_THREAD = 25

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from server.logs import JsonFormatter, RequestIdFilter
-from tests.conftest import make_app
-from tests.serving import Gunicorn
+from tests.support.apps import make_app
+from tests.support.gunicorn import Gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -12,7 +12,7 @@ from sqlalchemy import inspect, make_url, text
 
 from server import create_app
 from server.extensions import db
-from tests.conftest import PG_URL, need
+from tests.support.env import PG_URL, need
 from tests.support.postgres import scratch_database
 
 INITIAL = "8783edcc1bac"

@@ -19,9 +19,9 @@ from server.domain.verify import verify_chain
 from server.errors import ApiError
 from server.extensions import db
 from server.models import ConsentRecord, Site
-from tests.conftest import PG_URL, need
-from tests.factories import choice_body, make_site
-from tests.serving import Gunicorn
+from tests.support.env import PG_URL, need
+from tests.support.gunicorn import Gunicorn
+from tests.support.records import choice_body, make_site
 
 ORIGIN = "https://shop.test"
 

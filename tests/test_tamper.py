@@ -28,7 +28,7 @@ from server.domain.verify import verify_chain
 from server.extensions import db
 from server.models import ChainHead, ConsentRecord, PolicyVersion, Site
 from server.retention import erase_where, trim_head
-from tests.factories import choice_body, make_site
+from tests.support.records import choice_body, make_site
 
 ORIGIN = {"Origin": "https://shop.test"}
 URL = "/api/v1/sites/shop/consents"

@@ -137,8 +137,8 @@ def test_config_json_cannot_break_out() -> None:
 
 def test_two_apps_in_one_process_never_serve_each_others_site(request, tmp_path) -> None:
     """Caches belong to the app: the same site key in two apps keeps two configurations."""
-    from tests.conftest import make_app
-    from tests.factories import make_site
+    from tests.support.apps import make_app
+    from tests.support.records import make_site
 
     names = {}
     for name in ("First shop", "Second shop"):

@@ -12,7 +12,7 @@ from server.admins import upsert_admin
 from server.auth import create_token
 from server.extensions import db
 from server.models import AuditEvent, Site
-from tests.factories import make_site
+from tests.support.records import make_site
 
 PASSWORD = "correct horse battery"
 TOKEN_RE = re.compile(r'name="csrf_token" value="([^"]+)"')

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from server.extensions import db
 from server.models import AuditEvent, ConsentRecord, PolicyVersion
 from tests.admin.conftest import audit_count
-from tests.factories import choice_body
+from tests.support.records import choice_body
 
 ORIGIN = {"Origin": "https://shop.test"}
 URL = "/api/v1/sites/shop/consents"

@@ -11,7 +11,7 @@ import pytest
 from server.extensions import db
 from server.models import AuditEvent, PolicyVersion, Site
 from tests.admin.conftest import audit_count
-from tests.factories import COOKIE_TEXTS, choice_body
+from tests.support.records import COOKIE_TEXTS, choice_body
 
 DRAFT = "/api/v1/admin/sites/shop/draft"
 

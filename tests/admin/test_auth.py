@@ -6,7 +6,7 @@ import pytest
 
 from server.models import Site
 from tests.admin.conftest import PASSWORD, csrf, login, post
-from tests.conftest import make_app
+from tests.support.apps import make_app
 
 
 def test_login_page_and_security_headers(client, shop):

@@ -27,9 +27,9 @@ from server.auth import create_token
 from server.extensions import db
 from server.models import Site
 from tests.admin.conftest import PASSWORD, csrf, login
-from tests.factories import choice_body
 from tests.support.fuzzreport import print_cases
 from tests.support.html_forms import Form, post_forms
+from tests.support.records import choice_body
 
 MAX_EXAMPLES = 30
 SITE = "/admin/sites/shop/"

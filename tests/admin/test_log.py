@@ -12,7 +12,7 @@ from sqlalchemy import update
 from server.extensions import db
 from server.models import AuditEvent, ConsentRecord, Membership
 from tests.admin.conftest import audit_count, post
-from tests.factories import choice_body
+from tests.support.records import choice_body
 
 CATS = choice_body()["choices"]
 

@@ -15,7 +15,7 @@ from server.admins import upsert_admin
 from server.extensions import db
 from server.models import AuditEvent
 from tests.admin.conftest import PASSWORD, csrf, login, post
-from tests.conftest import make_app
+from tests.support.apps import make_app
 from tests.support.redis import REDIS, redis_prefix
 
 EMAIL = "owner@shop.test"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.admin.conftest import login
-from tests.factories import choice_body
+from tests.support.records import choice_body
 
 URL = "/api/v1/sites/shop/consents"
 

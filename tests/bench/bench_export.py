@@ -41,7 +41,7 @@ from server import create_app  # noqa: E402
 from server.auth import create_token  # noqa: E402
 from server.extensions import db  # noqa: E402
 from server.models import ConsentRecord  # noqa: E402
-from tests.factories import make_site  # noqa: E402
+from tests.support.records import make_site  # noqa: E402
 
 SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 NAME = "temoin_bench_export"

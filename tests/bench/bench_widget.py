@@ -38,7 +38,7 @@ from server.demo import load_demo  # noqa: E402
 from server.extensions import db  # noqa: E402
 from tests.bench.peers import cookieconsent  # noqa: E402
 from tests.browser.temoin_page import BANNER, CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from tests.conftest import free_port  # noqa: E402
+from tests.support.env import free_port  # noqa: E402
 
 BUNDLE = ROOT / "widget" / "dist" / "temoin.js"
 KIB = 1024

@@ -16,8 +16,8 @@ from sqlalchemy import select, text
 from server.extensions import db
 from server.models import ChainHead, Site
 from tests.bench.db import bench_app, prepare_database
-from tests.factories import choice_body
 from tests.support.postgres import scratch_database
+from tests.support.records import choice_body
 
 SAMPLES = 300
 FILL = text(

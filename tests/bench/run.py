@@ -27,9 +27,9 @@ from pathlib import Path
 
 from tests.bench import growth
 from tests.bench.db import count_and_verify, prepare_database
-from tests.factories import choice_body
-from tests.pgserver import PgServer, find_bindir
-from tests.serving import ROOT, Gunicorn
+from tests.support.gunicorn import ROOT, Gunicorn
+from tests.support.pgserver import PgServer, find_bindir
+from tests.support.records import choice_body
 
 HERE = Path(__file__).resolve().parent
 ORIGIN = "http://bench.test"

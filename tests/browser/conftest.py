@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from temoin_page import CHROMIUM, CHROMIUM_ARGS
 
 from server import policy
 from server.demo import load_demo
 from server.extensions import db
 from server.models import Site
-from tests.conftest import LiveServer, need
+from tests.browser.temoin_page import CHROMIUM, CHROMIUM_ARGS
+from tests.support.env import need
+from tests.support.live import LiveServer
 
 # A real host name with a parent domain, for cookie deletion on parent domains.
 HOSTS = "--host-resolver-rules=MAP *.temoin.test 127.0.0.1"

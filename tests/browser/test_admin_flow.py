@@ -9,7 +9,11 @@ import json
 from typing import Any
 
 import pytest
-from temoin_page import (
+
+from server.admins import upsert_admin
+from server.extensions import db
+from server.sites import create_site
+from tests.browser.temoin_page import (
     BANNER,
     OPTIONAL,
     banner_button,
@@ -17,10 +21,6 @@ from temoin_page import (
     open_preferences,
     stored,
 )
-
-from server.admins import upsert_admin
-from server.extensions import db
-from server.sites import create_site
 
 PASSWORD = "browser test password"
 XSS = '<img src=x onerror="window.__xss=1"><b>bold</b>'

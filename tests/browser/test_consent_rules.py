@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from temoin_page import (
+from tests.browser.temoin_page import (
     BANNER,
     DIALOG,
     OPTIONAL,

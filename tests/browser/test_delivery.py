@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from server.extensions import db
 from server.models import ConsentRecord
-from tests.conftest import LiveServer
+from tests.support.live import LiveServer
 
 CONSENTS = "**/api/v1/sites/demo/consents"
 # Five decisions in a row: a grant, a withdrawal, two custom choices, a withdrawal.

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from temoin_page import BANNER, click_and_record, demo_tags_ran, wait_until
+
+from tests.browser.temoin_page import BANNER, click_and_record, demo_tags_ran, wait_until
 
 SHARE = ["facebook", "twitter", "linkedin"]
 # A tag and a frame the page adds after it is parsed (a single-page app does that).

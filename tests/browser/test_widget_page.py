@@ -7,7 +7,8 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from temoin_page import (
+
+from tests.browser.temoin_page import (
     BANNER,
     DIALOG,
     OPTIONAL,

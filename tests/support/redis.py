@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from tests.conftest import need
+from tests.support.env import need
 
 REDIS = "redis://127.0.0.1:6379/0"
 

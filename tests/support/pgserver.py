@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from tests.conftest import free_port
+from tests.support.env import free_port
 
 
 def find_bindir() -> Path | None:

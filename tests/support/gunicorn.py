@@ -11,9 +11,9 @@ import urllib.request
 from pathlib import Path
 from typing import IO, Any
 
-from tests.conftest import free_port
+from tests.support.env import free_port
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class Gunicorn:

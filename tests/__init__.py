@@ -1,0 +1,1 @@
+"""Témoin's test suite."""

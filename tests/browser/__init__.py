@@ -1,0 +1,1 @@
+"""Browser tests: the widget and the admin in Chromium through Playwright."""

@@ -1,0 +1,47 @@
+"""The app factory of the tests: an app on the backend a test is parametrised with."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import text
+
+from server import create_app
+from server.extensions import db
+
+
+def truncate_all() -> None:
+    """Empty every table of the current app's database (PostgreSQL)."""
+    names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    db.session.commit()
+
+
+def make_app(request: pytest.FixtureRequest, tmp_path: Path, **config: Any) -> Flask:
+    """Create an app on the backend the test is parametrised with, on an empty database."""
+    backend = getattr(request, "param", "sqlite")
+    if backend == "postgres":
+        url = request.getfixturevalue("pg_database")
+    else:
+        path = tmp_path / "temoin.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        url = f"sqlite:///{path}"
+    settings = {
+        "DATABASE_URL": url,
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "CONFIG_CACHE_SECONDS": 0.0,
+        "RATELIMIT_ENABLED": False,
+        "WTF_CSRF_ENABLED": True,
+    }
+    settings.update(config)
+    app = create_app(settings)
+    app.instance_path = str(tmp_path / "instance")
+    if backend == "postgres":
+        with app.app_context():
+            truncate_all()
+    return app
