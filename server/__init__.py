@@ -8,10 +8,12 @@ from typing import Any
 
 from flask import Flask
 
-from . import chainwriter, errors, jsonbody, limits, logs, policy
-from .config import Defaults
-from .database import WATCHDOG, database_url, engine_options, setup_postgres, setup_sqlite
-from .extensions import db, migrate
+from server import logs
+from server.config import Defaults
+from server.database import WATCHDOG, database_url, engine_options, setup_postgres, setup_sqlite
+from server.domain import chainwriter, policy
+from server.extensions import db, migrate
+from server.http import errors, jsonbody, limits
 
 MIGRATIONS = str(Path(__file__).parent / "migrations")
 
@@ -56,7 +58,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     logs.init_app(app)
     limits.init_app(app)
 
-    from . import admin, admin_api, api, demo, favicon, health, widget
+    from server import admin, demo
+    from server.http import admin_api, api, favicon, health, widget
 
     app.register_blueprint(health.bp)
     app.register_blueprint(favicon.bp)
@@ -68,7 +71,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin.bp)
     app.register_blueprint(admin_api.bp)
 
-    from .cli import register_commands
+    from server.cli import register_commands
 
     register_commands(app)
     return app

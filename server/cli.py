@@ -9,12 +9,12 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 
-from .extensions import db
-from .models import ROLES, Site
+from server.extensions import db
+from server.models import ROLES, Site
 
 
 def _create_app() -> Flask:
-    from . import create_app
+    from server import create_app
 
     return create_app()
 
@@ -25,7 +25,7 @@ def cli() -> None:
 
 
 def _site_or_exit(key: str) -> Site:
-    from .sites import get_site
+    from server.domain.sites import get_site
 
     site = get_site(key)
     if site is None:
@@ -56,7 +56,7 @@ def create_admin(
     email: str, password: str, sites: tuple[str, ...], role: str, superuser: bool | None
 ) -> None:
     """Create an admin (or reset its password) and give it a role on sites."""
-    from .admins import has_sites, upsert_admin
+    from server.domain.accounts import has_sites, upsert_admin
 
     if len(password) < 10:
         raise click.ClickException("the password needs at least 10 characters")
@@ -99,9 +99,9 @@ def create_site_cmd(
     key: str, origins: tuple[str, ...], name: str | None, owner: str | None
 ) -> None:
     """Create a site with the five purposes and default French and English texts."""
-    from .admins import find_admin, new_admin, set_role
-    from .schemas_admin import validate_email, validate_origins, validate_site_key
-    from .sites import create_site, get_site
+    from server.domain.accounts import find_admin, new_admin, set_role
+    from server.domain.schemas_admin import validate_email, validate_origins, validate_site_key
+    from server.domain.sites import create_site, get_site
 
     try:
         validate_site_key(key)
@@ -142,7 +142,7 @@ def create_site_cmd(
 @with_appcontext
 def create_token_cmd(site_key: str, role: str, label: str) -> None:
     """Create an API token for a site; it is printed once and stored hashed."""
-    from .auth import create_token
+    from server.domain.tokens import create_token
 
     site = _site_or_exit(site_key)
     _, plain = create_token(site, role, label)
@@ -157,8 +157,8 @@ def create_token_cmd(site_key: str, role: str, label: str) -> None:
 @with_appcontext
 def demo_cmd(host: str, port: int, no_serve: bool) -> None:
     """Create the database if missing, load the demo site, create an admin, and serve."""
-    from .admins import upsert_admin
-    from .demo import load_demo
+    from server.demo import load_demo
+    from server.domain.accounts import upsert_admin
 
     upgrade()
     shown = "localhost" if host in ("0.0.0.0", "::") else host
@@ -195,7 +195,8 @@ def register_commands(app: Flask) -> None:
         demo_cmd,
     ):
         app.cli.add_command(command)
-    from . import cli_admin, cli_evidence
+    from server import cli_evidence
+    from server import cli_export as cli_admin
 
     cli_admin.register(app)
     cli_evidence.register(app)

@@ -10,18 +10,18 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from .domain.checkpoints import (
+from server.domain.checkpoints import (
     BadCheckpoint,
     load_public_key,
     read_lines,
     signing_key,
     write_checkpoint,
 )
-from .domain.verify import verify_chain
-from .extensions import db
-from .models import Site
-from .retention import purge
-from .sites import get_site
+from server.domain.retention import purge
+from server.domain.sites import get_site
+from server.domain.verify import verify_chain
+from server.extensions import db
+from server.models import Site
 
 
 def _sites(site_key: str | None) -> list[Site]:

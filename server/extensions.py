@@ -11,13 +11,13 @@ class Base(DeclarativeBase):
 
 
 def _client_key() -> str:
-    # Imported late: server.limits decorates views with this module's limiter.
-    from .limits import client_key
+    # Imported late: server.http.limits decorates views with this module's limiter.
+    from server.http.limits import client_key
 
     return client_key()
 
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
-# Limits are declared in server.limits (consents, admin login) and read from RATELIMIT_*.
+# Limits are declared in server.http.limits (consents, admin login) and read from RATELIMIT_*.
 limiter = Limiter(key_func=_client_key)

@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .extensions import db
+from server.extensions import db
 
 ROLES = ("viewer", "recorder", "editor", "owner")
 NECESSARY = "necessary"

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import make_url
 
 from server import create_app
-from server.chainwriter import writer
+from server.domain.chainwriter import writer
 from server.extensions import db
 from tests.support.apps import make_app
 from tests.support.env import BACKENDS, PG_URL, need

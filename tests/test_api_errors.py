@@ -7,7 +7,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from server.auth import create_token
+from server.domain.tokens import create_token
 from server.extensions import db
 from server.models import ChainHead, ConsentRecord
 from tests.support.records import choice_body, make_site
@@ -170,7 +170,7 @@ def test_refusals_are_counted_per_site_and_normalised_origin(client, shop):
 
 def test_refused_origins_kept_per_site_are_capped(client, shop):
     """An attacker sending made-up origins fills one bucket, not the database."""
-    from server.origins import MAX_ORIGINS, OTHER
+    from server.domain.origins import MAX_ORIGINS, OTHER
 
     for i in range(MAX_ORIGINS + 10):
         origin = f"https://o{i}.evil.test"
@@ -186,7 +186,7 @@ def test_refused_origins_kept_per_site_are_capped(client, shop):
 def test_a_refusal_that_cannot_be_counted_is_still_a_403(client, shop, monkeypatch):
     from sqlalchemy.exc import OperationalError
 
-    from server import origins
+    from server.domain import origins
 
     def down(*args):
         raise OperationalError("UPDATE refused_origins", {}, Exception("database is locked"))
@@ -199,7 +199,7 @@ def test_a_refusal_that_cannot_be_counted_is_still_a_403(client, shop, monkeypat
 
 
 def test_a_refused_origin_header_that_is_not_an_origin_is_not_kept_as_sent(client, shop):
-    from server.origins import MALFORMED
+    from server.domain.origins import MALFORMED
 
     for origin in ("<script>alert(1)</script>", "https://" + "a" * 300 + ".test"):
         resp = client.post(URL, json=choice_body(), headers={"Origin": origin})

@@ -46,7 +46,7 @@ def test_config_is_the_published_document(client, shop):
 
 
 def test_republishing_with_reconsent_changes_the_config_etag(client, shop):
-    from server.policy import publish
+    from server.domain.policy import publish
 
     first = client.get("/api/v1/sites/shop/config")
     publish(shop, reconsent=True)  # nothing edited: same snapshot, same sha256
@@ -66,7 +66,7 @@ def test_config_unknown_or_unpublished_site_is_404(client, app):
 
 
 def test_policy_snapshot_hashes_to_its_sha256(client, shop):
-    from server.policy import canonical_json, sha256_hex
+    from server.domain.policy import canonical_json, sha256_hex
 
     resp = client.get("/api/v1/sites/shop/policies/1")
     assert resp.status_code == 200
@@ -108,7 +108,7 @@ def test_expiry_follows_the_published_lifetime_not_the_draft(client, shop):
 
 def test_no_client_address_is_stored(client, shop):
     """COMPLIANCE 11: the log keeps no IP address, not even one a proxy forwarded."""
-    from server.consent import columns
+    from server.domain.consents import columns
 
     resp = client.post(
         URL,

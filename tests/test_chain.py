@@ -65,7 +65,7 @@ def test_altered_record_is_named(client, shop, runner):
 
 
 def test_altered_record_with_recomputed_digest_breaks_the_link(client, shop):
-    from server.consent import columns
+    from server.domain.consents import columns
     from server.domain.digest import digest_of
 
     record_n(client, 3)
@@ -231,7 +231,7 @@ def test_purge_erases_superseded_records_but_keeps_current_ones(client, shop, ru
 
 
 def test_purged_record_in_the_middle_is_reported_as_erased(client, shop):
-    from server.retention import erase_where
+    from server.domain.retention import erase_where
 
     record_n(client, 3)
     erase_where(ConsentRecord.seq == 2)
@@ -242,7 +242,7 @@ def test_purged_record_in_the_middle_is_reported_as_erased(client, shop):
 
 def _rechain(site) -> None:
     """Recompute digests and links after moving timestamps (test set-up only)."""
-    from server.consent import columns
+    from server.domain.consents import columns
     from server.domain.digest import GENESIS, digest_of, link_hash
 
     prev = GENESIS
@@ -323,9 +323,9 @@ def _pending(site, event_id: str | None, page: str = "/p"):
     """A record as the API would queue it for the chain writer."""
     import uuid
 
-    from server import policy
-    from server.chainwriter import Pending
-    from server.consent import prepare
+    from server.domain import policy
+    from server.domain.chainwriter import Pending
+    from server.domain.consents import prepare
 
     body = choice_body(event_id=event_id and uuid.UUID(event_id), page=page)
     body["consent_id"] = str(uuid.uuid4())
@@ -336,7 +336,7 @@ def test_a_batch_appends_a_repeated_event_once(app, shop):
     """Within one batch and against the stored log: each event once, the others unharmed."""
     import uuid
 
-    from server.chainwriter import writer
+    from server.domain.chainwriter import writer
 
     stored, fresh = str(uuid.uuid4()), str(uuid.uuid4())
     writer(app).write([_pending(shop, stored)])

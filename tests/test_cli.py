@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from server.auth import check_password, find_token
+from server.domain.tokens import check_password, find_token
 from server.extensions import db
 from server.models import Admin, ApiToken, Membership, PolicyVersion, Site
 
@@ -103,9 +103,9 @@ def test_verify_log_unknown_site_fails(runner):
 
 
 def test_create_site_starts_with_complete_french_and_english_texts(runner):
-    from server.admin.drafts import draft_doc
-    from server.default_texts import BANNER, CATEGORIES
-    from server.visitor_texts import missing_texts
+    from server.domain.default_texts import BANNER, CATEGORIES
+    from server.domain.drafts import draft_doc
+    from server.domain.visitor_texts import missing_texts
 
     result = runner.invoke(args=["create-site", "shop", "--origin", "https://shop.test"])
     assert result.exit_code == 0, result.output

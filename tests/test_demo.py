@@ -79,8 +79,8 @@ def test_strict_page_sends_a_nonce_csp(client, demo):
 
 
 def _demo_french() -> list[str]:
-    from server.demo.data import CATEGORIES as CATS
-    from server.demo.data import SITE
+    from server.domain.demo_site import CATEGORIES as CATS
+    from server.domain.demo_site import SITE
 
     texts = list(SITE["texts"]["fr"].values())
     for cat in CATS:
@@ -112,16 +112,16 @@ def test_demo_placeholder_names_its_purpose_once(client, demo):
 
 
 def test_demo_english_uses_english_quotes():
-    from server.demo.data import CATEGORIES as CATS
-    from server.demo.data import SITE
+    from server.domain.demo_site import CATEGORIES as CATS
+    from server.domain.demo_site import SITE
 
     texts = [*SITE["texts"]["en"].values(), *(c["texts"]["en"]["description"] for c in CATS)]
     assert not [t for t in texts if "«" in t or "»" in t]
 
 
 def test_demo_is_publishable_as_loaded(demo):
-    from server.admin.drafts import draft_doc
-    from server.visitor_texts import missing_texts
+    from server.domain.drafts import draft_doc
+    from server.domain.visitor_texts import missing_texts
 
     assert missing_texts(draft_doc(demo)) == {}
 

@@ -16,7 +16,7 @@ from flask import Flask
 from schemathesis import checks
 from schemathesis.config import SchemathesisConfig
 
-from server.auth import create_token
+from server.domain.tokens import create_token
 from server.extensions import db
 from tests.support.apps import make_app
 from tests.support.env import BACKENDS

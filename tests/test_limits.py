@@ -12,7 +12,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from server.extensions import db
-from server.limits import login_limit
+from server.http.limits import login_limit
 from server.models import ConsentRecord
 from tests.support.apps import make_app
 from tests.support.records import choice_body, make_site

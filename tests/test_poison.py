@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from server import policy
-from server.chainwriter import Pending, writer
-from server.consent import prepare
+from server.domain import policy
+from server.domain.chainwriter import Pending, writer
+from server.domain.consents import prepare
 from server.domain.verify import verify_chain
-from server.errors import ApiError
 from server.extensions import db
+from server.http.errors import ApiError
 from server.models import ConsentRecord, Site
 from tests.support.env import PG_URL, need
 from tests.support.gunicorn import Gunicorn

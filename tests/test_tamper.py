@@ -20,14 +20,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, select, update
 
-from server import policy
-from server.consent import columns
-from server.domain import checkpoints
+from server.domain import checkpoints, policy
+from server.domain.consents import columns
 from server.domain.digest import GENESIS, digest_of, legacy_digest_of, link_hash, subject_digest
+from server.domain.retention import erase_where, trim_head
 from server.domain.verify import verify_chain
 from server.extensions import db
 from server.models import ChainHead, ConsentRecord, PolicyVersion, Site
-from server.retention import erase_where, trim_head
 from tests.support.records import choice_body, make_site
 
 ORIGIN = {"Origin": "https://shop.test"}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from server.default_texts import BANNER, CATEGORIES, NBSP, NNBSP, french
-from server.visitor_texts import WIDGET_LANGUAGES
+from server.domain.default_texts import BANNER, CATEGORIES, NBSP, NNBSP, french
+from server.domain.visitor_texts import WIDGET_LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[1]
 # An ordinary space where French typography needs a non-breaking one, or a straight quote.

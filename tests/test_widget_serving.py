@@ -11,8 +11,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from server import policy, widget
+from server.domain import policy
 from server.extensions import db
+from server.http import widget
 
 URL = "/w/demo.js"
 

@@ -9,8 +9,8 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
-from .access import can, current_admin
-from .ratelimit import limiter
+from server.admin.access import can, current_admin
+from server.admin.ratelimit import limiter
 
 bp = Blueprint(
     "admin",
@@ -107,7 +107,7 @@ def _error(err: HTTPException) -> Any:
     return resp
 
 
-from . import (  # noqa: E402,F401  (views register their routes on bp)
+from server.admin import (  # noqa: E402,F401  (views register their routes on bp)
     views_account,
     views_auth,
     views_edit,

@@ -11,10 +11,10 @@ from typing import Any
 from flask import abort, g, redirect, request, session, url_for
 from sqlalchemy import select
 
-from ..auth import allows, check_password
-from ..extensions import db
-from ..models import Admin, Membership, Site
-from ..sites import get_site
+from server.domain.sites import get_site
+from server.domain.tokens import allows, check_password
+from server.extensions import db
+from server.models import Admin, Membership, Site
 
 SESSION_SECONDS = 12 * 3600
 # Verified against when the e-mail is unknown, so both failures take the same time.

@@ -8,7 +8,7 @@ from flask import request
 from marshmallow import Schema, ValidationError
 from werkzeug.datastructures import MultiDict
 
-from ..schemas_pages import INDEX, MAX_ROWS
+from server.admin.schemas import INDEX, MAX_ROWS
 
 MAX_PARTS = 8
 BAD_NAME = "Not a field of this form."

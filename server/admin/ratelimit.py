@@ -3,7 +3,7 @@
 Three counts, each taken (incremented and compared in one step of the limiter's storage)
 before the password is looked at, so concurrent attempts cannot slip past them:
 
-- per client address, every POST (`RATELIMIT_LOGIN`, the decorator of server.limits);
+- per client address, every POST (`RATELIMIT_LOGIN`, the decorator of server.http.limits);
 - per e-mail typed and client (`RATELIMIT_LOGIN`): one client guessing one account;
 - per e-mail typed, for clients that never signed in to it (`RATELIMIT_LOGIN_EMAIL`, slower):
   guessing spread over many addresses.
@@ -22,8 +22,8 @@ from flask import Response, current_app, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from limits import parse
 
-from ..extensions import limiter
-from ..limits import client_key, login_limit
+from server.extensions import limiter
+from server.http.limits import client_key, login_limit
 
 log = logging.getLogger("temoin")
 DEVICE_COOKIE = "temoin_device"

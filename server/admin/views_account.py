@@ -7,13 +7,13 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
-from ..auth import check_password, hash_password
-from ..extensions import db
-from ..schemas_admin import PasswordIn
-from . import bp
-from .access import current_admin, keep_session, login_required
-from .audit import CHANGE_PASSWORD, record_event
-from .forms import errors_of
+from server.admin import bp
+from server.admin.access import current_admin, keep_session, login_required
+from server.admin.forms import errors_of
+from server.domain.audit import CHANGE_PASSWORD, record_event
+from server.domain.schemas_admin import PasswordIn
+from server.domain.tokens import check_password, hash_password
+from server.extensions import db
 
 FIELDS = ("current_password", "new_password", "confirm")
 

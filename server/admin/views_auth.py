@@ -7,10 +7,8 @@ from typing import Any
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_limiter.errors import RateLimitExceeded
 
-from ..admins import end_sessions
-from ..extensions import db
-from . import bp
-from .access import (
+from server.admin import bp
+from server.admin.access import (
     authenticate,
     current_admin,
     login_required,
@@ -18,8 +16,10 @@ from .access import (
     safe_next,
     sign_in,
 )
-from .audit import SIGN_IN, SIGN_IN_FAILED, SIGN_OUT, record_event
-from .ratelimit import login_limit, login_wait, remember_device
+from server.admin.ratelimit import login_limit, login_wait, remember_device
+from server.domain.accounts import end_sessions
+from server.domain.audit import SIGN_IN, SIGN_IN_FAILED, SIGN_OUT, record_event
+from server.extensions import db
 
 
 def local_path(target: str | None) -> str:

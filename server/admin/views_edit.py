@@ -7,14 +7,14 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
-from ..extensions import db
-from ..models import Site
-from ..schemas_admin import BANNER_KEYS
-from ..schemas_pages import CategoriesForm, ServiceForm, SettingsForm
-from . import bp
-from .access import actor, site_view
-from .drafts import draft_doc, draft_schema, save_draft
-from .forms import blank, errors_of, flatten, lines, load_form, row_count, words
+from server.admin import bp
+from server.admin.access import actor, site_view
+from server.admin.forms import blank, errors_of, flatten, lines, load_form, row_count, words
+from server.admin.schemas import CategoriesForm, ServiceForm, SettingsForm
+from server.domain.drafts import draft_doc, draft_schema, save_draft
+from server.domain.schemas_admin import BANNER_KEYS
+from server.extensions import db
+from server.models import Site
 
 THEME = ("position", "primary", "background", "text")
 FLAGS = ("floating_button", "reload_on_withdraw", "store_user_agent")

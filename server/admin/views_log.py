@@ -9,16 +9,16 @@ from typing import Any
 from flask import Response, abort, render_template, request, stream_with_context
 from marshmallow import ValidationError
 
-from ..domain.verify import verify_chain
-from ..models import Site, utcnow
-from ..policy import get_snapshot, sha256_hex
-from ..schemas_admin import ExportIn, LogFilterIn, RangeIn
-from . import bp
-from .access import site_view
-from .charts import rate_bars, stacked_bars
-from .consentlog import export_lines, get_record, log_page
-from .forms import errors_of, summary
-from .stats import ACTIONS, compute
+from server.admin import bp
+from server.admin.access import site_view
+from server.admin.charts import rate_bars, stacked_bars
+from server.admin.forms import errors_of, summary
+from server.domain.log import export_lines, get_record, log_page
+from server.domain.policy import get_snapshot, sha256_hex
+from server.domain.schemas_admin import ExportIn, LogFilterIn, RangeIn
+from server.domain.stats import ACTIONS, compute
+from server.domain.verify import verify_chain
+from server.models import Site, utcnow
 
 MIMETYPES = {"csv": "text/csv", "jsonl": "application/x-ndjson"}
 

@@ -9,18 +9,18 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from marshmallow import ValidationError, fields
 from sqlalchemy import select
 
-from ..admins import find_admin, new_admin, set_role
-from ..auth import create_token
-from ..extensions import db
-from ..models import Admin, ApiToken, Membership, Site, utcnow
-from ..schemas_admin import MemberIn, TokenIn
-from ..schemas_pages import AuditPageIn
-from . import bp
-from .access import actor, current_admin, site_view
-from .audit import CREATE_ADMIN, list_events, record_event
-from .consentlog import erase_consent, held_on
-from .drafts import diff
-from .forms import errors_of, summary
+from server.admin import bp
+from server.admin.access import actor, current_admin, site_view
+from server.admin.forms import errors_of, summary
+from server.admin.schemas import AuditPageIn
+from server.domain.accounts import find_admin, new_admin, set_role
+from server.domain.audit import CREATE_ADMIN, list_events, record_event
+from server.domain.drafts import diff
+from server.domain.log import erase_consent, held_on
+from server.domain.schemas_admin import MemberIn, TokenIn
+from server.domain.tokens import create_token
+from server.extensions import db
+from server.models import Admin, ApiToken, Membership, Site, utcnow
 
 
 def _consent_id() -> str | None:

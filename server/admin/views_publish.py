@@ -10,18 +10,19 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from marshmallow import ValidationError
 from sqlalchemy import func, select
 
-from .. import policy, widget
-from ..errors import ApiError
-from ..extensions import db
-from ..models import ConsentRecord, PolicyVersion, Site, utcnow
-from ..origins import refused_origins
-from ..schemas_admin import PublishIn
-from ..schemas_pages import DiffIn
-from ..visitor_texts import fallbacks
-from . import bp
-from .access import actor, site_view
-from .drafts import diff, draft_doc, latest_version, pending_changes, publish_draft
-from .forms import errors_of, summary
+from server.admin import bp
+from server.admin.access import actor, site_view
+from server.admin.forms import errors_of, summary
+from server.admin.schemas import DiffIn
+from server.domain import policy
+from server.domain.drafts import diff, draft_doc, latest_version, pending_changes, publish_draft
+from server.domain.origins import refused_origins
+from server.domain.schemas_admin import PublishIn
+from server.domain.visitor_texts import fallbacks
+from server.extensions import db
+from server.http import widget
+from server.http.errors import ApiError
+from server.models import ConsentRecord, PolicyVersion, Site, utcnow
 
 
 @bp.get("/sites/<key>/")

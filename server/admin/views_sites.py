@@ -7,15 +7,15 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
-from ..admins import find_admin, new_admin
-from ..extensions import db
-from ..schemas_admin import NewSiteIn
-from ..sites import create_site, get_site
-from . import bp
-from .access import actor, current_admin, login_required
-from .audit import CREATE_ADMIN, record_event
-from .forms import errors_of, lines
-from .views_owner import members_page, set_member_role
+from server.admin import bp
+from server.admin.access import actor, current_admin, login_required
+from server.admin.forms import errors_of, lines
+from server.admin.views_owner import members_page, set_member_role
+from server.domain.accounts import find_admin, new_admin
+from server.domain.audit import CREATE_ADMIN, record_event
+from server.domain.schemas_admin import NewSiteIn
+from server.domain.sites import create_site, get_site
+from server.extensions import db
 
 FIELDS = ("key", "name", "origins", "owner")
 

@@ -9,12 +9,12 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, render_template, request
 
-from .. import policy
-from ..default_texts import french
-from ..extensions import db
-from ..models import Site
-from ..sites import apply_draft, create_site, get_site
-from .data import CATEGORIES, SITE
+from server.domain import policy
+from server.domain.default_texts import french
+from server.domain.demo_site import CATEGORIES, SITE
+from server.domain.sites import apply_draft, create_site, get_site
+from server.extensions import db
+from server.models import Site
 
 bp = Blueprint(
     "demo", __name__, url_prefix="/demo", template_folder="templates", static_folder="static"

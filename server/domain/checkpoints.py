@@ -28,9 +28,9 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..extensions import db
-from ..models import ChainHead, Checkpoint, PolicyVersion, Site, utcnow
-from ..policy import canonical_json, iso, sha256_hex
+from server.domain.policy import canonical_json, iso, sha256_hex
+from server.extensions import db
+from server.models import ChainHead, Checkpoint, PolicyVersion, Site, utcnow
 
 KEY_NAME = "signing-key.pem"
 FILE_NAME = "checkpoints.jsonl"

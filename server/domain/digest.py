@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..policy import canonical_json, iso, sha256_hex
+from server.domain.policy import canonical_json, iso, sha256_hex
 
 GENESIS = "0" * 64
 

@@ -18,11 +18,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..extensions import db
-from ..models import ChainHead, ConsentRecord, PolicyVersion, Site
-from ..policy import sha256_hex
-from .checkpoints import snapshots_digest
-from .digest import GENESIS, digest_of, legacy_digest_of, link_hash, subject_digest
+from server.domain.checkpoints import snapshots_digest
+from server.domain.digest import GENESIS, digest_of, legacy_digest_of, link_hash, subject_digest
+from server.domain.policy import sha256_hex
+from server.extensions import db
+from server.models import ChainHead, ConsentRecord, PolicyVersion, Site
 
 # A record is stamped before it waits for the writer; one stamped this long before a
 # checkpoint may still be appended after it.

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from server.admins import upsert_admin
-from server.auth import create_token
+from server.domain.accounts import upsert_admin
+from server.domain.tokens import create_token
 from server.extensions import db
 from server.models import AuditEvent, Site
 from tests.support.records import make_site

@@ -21,7 +21,7 @@ def auth(token: str) -> dict[str, str]:
 
 
 def draft_state() -> str:
-    from server.admin.drafts import draft_doc
+    from server.domain.drafts import draft_doc
 
     db.session.expire_all()
     return json.dumps(draft_doc(db.session.query(Site).filter_by(key="shop").one()))
@@ -280,8 +280,8 @@ def test_publish_refuses_texts_empty_in_a_language_naming_each_field(client, tok
 
 
 def test_a_new_site_publishes_as_created(client, app):
-    from server.auth import create_token
-    from server.sites import create_site
+    from server.domain.sites import create_site
+    from server.domain.tokens import create_token
 
     site = create_site("fresh", "Fresh", ["https://fresh.test"])
     _, token = create_token(site, "editor", "ci")

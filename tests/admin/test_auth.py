@@ -121,7 +121,7 @@ def test_a_removed_members_sessions_end(client, shop, app):
 
 
 def test_password_change_ends_open_sessions(client, shop, app):
-    from server.admins import upsert_admin
+    from server.domain.accounts import upsert_admin
     from server.extensions import db
 
     login(client, "owner@shop.test")
@@ -186,7 +186,7 @@ def test_viewer_cannot_edit_or_publish(as_role, app):
 def test_login_rate_limited(request, tmp_path, backend):
     from sqlalchemy import select
 
-    from server.admins import upsert_admin
+    from server.domain.accounts import upsert_admin
     from server.extensions import db
     from server.models import AuditEvent
 

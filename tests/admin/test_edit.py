@@ -7,10 +7,10 @@ import re
 
 import pytest
 
-from server.admin.drafts import draft_doc
+from server.domain.drafts import draft_doc
+from server.domain.schemas_admin import BANNER_KEYS
 from server.extensions import db
 from server.models import AuditEvent, PolicyVersion, Site
-from server.schemas_admin import BANNER_KEYS
 from tests.admin.conftest import audit_count, post
 
 XSS = '<img src=x onerror="alert(1)"><script>alert(2)</script>'

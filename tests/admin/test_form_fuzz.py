@@ -22,8 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
-from server.admins import upsert_admin
-from server.auth import create_token
+from server.domain.accounts import upsert_admin
+from server.domain.tokens import create_token
 from server.extensions import db
 from server.models import Site
 from tests.admin.conftest import PASSWORD, csrf, login

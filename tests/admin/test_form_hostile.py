@@ -13,7 +13,7 @@ import json
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from server.admin.drafts import draft_doc
+from server.domain.drafts import draft_doc
 from server.extensions import db
 from server.models import Admin, Site
 from tests.admin.conftest import audit_count, csrf, login, post

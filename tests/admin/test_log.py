@@ -207,7 +207,7 @@ def test_rights_are_for_owners(as_role, logged):
 
 
 def test_members_and_tokens(as_role, app):
-    from server.auth import find_token
+    from server.domain.tokens import find_token
     from server.models import ApiToken, Site
 
     owner = as_role("owner")

@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from server.admins import upsert_admin
+from server.domain.accounts import upsert_admin
 from server.extensions import db
 from server.models import AuditEvent
 from tests.admin.conftest import PASSWORD, csrf, login, post

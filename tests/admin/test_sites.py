@@ -7,11 +7,11 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from server.admins import upsert_admin
-from server.auth import check_password
+from server.domain.accounts import upsert_admin
+from server.domain.tokens import check_password
+from server.domain.visitor_texts import missing_texts
 from server.extensions import db
 from server.models import Admin, AuditEvent, Membership, PolicyVersion, Site
-from server.visitor_texts import missing_texts
 from tests.admin.conftest import PASSWORD, audit_count, csrf, login, post
 
 ROOT = "root@temoin.test"
@@ -57,7 +57,7 @@ def test_superuser_lists_every_site_and_creates_one(root):
     assert resp.status_code == 302 and resp.headers["Location"] == "/admin/sites/blog/"
     site = db.session.scalar(select(Site).where(Site.key == "blog"))
     assert site.name == "Blog" and site.origins == ["https://blog.test", "https://www.blog.test"]
-    from server.admin.drafts import draft_doc
+    from server.domain.drafts import draft_doc
 
     assert missing_texts(draft_doc(site)) == {}
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "create site"))

@@ -38,7 +38,7 @@ from sqlalchemy import (  # noqa: E402
 )
 
 from server import create_app  # noqa: E402
-from server.auth import create_token  # noqa: E402
+from server.domain.tokens import create_token  # noqa: E402
 from server.extensions import db  # noqa: E402
 from server.models import ConsentRecord  # noqa: E402
 from tests.support.records import make_site  # noqa: E402

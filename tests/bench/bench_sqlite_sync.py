@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from sqlalchemy import event  # noqa: E402
 
-from server.chainwriter import writer  # noqa: E402
+from server.domain.chainwriter import writer  # noqa: E402
 from server.extensions import db  # noqa: E402
 from tests.bench.db import bench_app, count_and_verify, prepare_database  # noqa: E402
 from tests.support.records import choice_body  # noqa: E402

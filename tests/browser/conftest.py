@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from server import policy
 from server.demo import load_demo
+from server.domain import policy
 from server.extensions import db
 from server.models import Site
 from tests.browser.temoin_page import CHROMIUM, CHROMIUM_ARGS

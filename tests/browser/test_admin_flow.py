@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from server.admins import upsert_admin
+from server.domain.accounts import upsert_admin
+from server.domain.sites import create_site
 from server.extensions import db
-from server.sites import create_site
 from tests.browser.temoin_page import (
     BANNER,
     OPTIONAL,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from server import policy
+from server.domain import policy
+from server.domain.sites import apply_draft, create_site
 from server.extensions import db
 from server.models import Site
-from server.sites import apply_draft, create_site
 
 CATEGORY_TEXTS = {
     "fr": {"name": "Catégorie", "description": "Description."},

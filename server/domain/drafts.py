@@ -7,14 +7,14 @@ from typing import Any
 
 from sqlalchemy import select
 
-from .. import policy
-from ..errors import ApiError
-from ..extensions import db
-from ..models import PolicyVersion, Site
-from ..schemas_admin import DraftSchema
-from ..sites import apply_draft
-from ..visitor_texts import missing_texts
-from .audit import record_event
+from server.domain import policy
+from server.domain.audit import record_event
+from server.domain.schemas_admin import DraftSchema
+from server.domain.sites import apply_draft
+from server.domain.visitor_texts import missing_texts
+from server.extensions import db
+from server.http.errors import ApiError
+from server.models import PolicyVersion, Site
 
 draft_schema = DraftSchema()
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, pre_load, validate
 
-from .jsonbody import BIGINT_MAX
+from server.http.jsonbody import BIGINT_MAX
 
 MAX_ROWS = 500
 INDEX = re.compile(r"0|[1-9][0-9]{0,2}")

@@ -10,8 +10,8 @@ from typing import Any
 
 from sqlalchemy import and_, or_, select
 
-from ..extensions import db
-from ..models import Admin, AuditEvent, Membership, utcnow
+from server.extensions import db
+from server.models import Admin, AuditEvent, Membership, utcnow
 
 SIGN_IN = "sign in"
 SIGN_IN_FAILED = "sign in failed"

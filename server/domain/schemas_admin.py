@@ -19,7 +19,7 @@ from marshmallow import (
     validates_schema,
 )
 
-from .schemas import StrictBool
+from server.domain.schemas import StrictBool
 
 ORIGIN = re.compile(r"^https?://[a-z0-9.-]+(:\d{1,5})?\Z")
 MAX_LIFETIME_DAYS = 395

@@ -12,8 +12,8 @@ from typing import Any
 from flask import Flask, current_app
 from sqlalchemy import func, select
 
-from .extensions import db
-from .models import PolicyVersion, Site, utcnow
+from server.extensions import db
+from server.models import PolicyVersion, Site, utcnow
 
 # Version numbers are stored in a 32-bit integer column.
 MAX_VERSION = 2**31 - 1

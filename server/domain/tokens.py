@@ -9,8 +9,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
-from .extensions import db
-from .models import ROLES, ApiToken, Site
+from server.extensions import db
+from server.models import ROLES, ApiToken, Site
 
 PREFIX = "tmn_"
 _hasher = PasswordHasher()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..default_texts import french
+from server.domain.default_texts import french
 
 
 def _fr(texts: dict[str, str]) -> dict[str, str]:

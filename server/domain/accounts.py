@@ -6,10 +6,10 @@ import secrets
 
 from sqlalchemy import select
 
-from .auth import hash_password
-from .extensions import db
-from .models import Admin, Membership, Site
-from .sites import get_site
+from server.domain.sites import get_site
+from server.domain.tokens import hash_password
+from server.extensions import db
+from server.models import Admin, Membership, Site
 
 
 def find_admin(email: str) -> Admin | None:

@@ -6,9 +6,9 @@ from typing import Any
 
 from sqlalchemy import case, func, true
 
-from ..extensions import db
-from ..models import ConsentRecord
-from .consentlog import categories_of, filtered
+from server.domain.log import categories_of, filtered
+from server.extensions import db
+from server.models import ConsentRecord
 
 ACTIONS = ("accept_all", "reject_all", "custom", "withdraw")
 T = ConsentRecord.__table__.c

@@ -11,16 +11,16 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 from flask_cors import CORS
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import consent, origins, policy
-from .auth import allows, find_token
-from .domain import checkpoints
-from .errors import ApiError
-from .extensions import db
-from .jsonbody import read_object
-from .limits import consent_limits
-from .models import utcnow
-from .schemas import CheckpointOut, ConsentIn, ConsentOut, ConsentStateOut, PolicyOut
-from .sites import get_site
+from server.domain import checkpoints, origins, policy
+from server.domain import consents as consent
+from server.domain.schemas import CheckpointOut, ConsentIn, ConsentOut, ConsentStateOut, PolicyOut
+from server.domain.sites import get_site
+from server.domain.tokens import allows, find_token
+from server.extensions import db
+from server.http.errors import ApiError
+from server.http.jsonbody import read_object
+from server.http.limits import consent_limits
+from server.models import utcnow
 
 log = logging.getLogger("temoin")
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -223,6 +223,6 @@ def latest_checkpoint(key: str) -> Response:
 @bp.get("/openapi.json")
 def openapi() -> Response:
     """Return the OpenAPI 3 description of this API."""
-    from .openapi import spec_dict
+    from server.http.openapi import spec_dict
 
     return jsonify(spec_dict())

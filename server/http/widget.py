@@ -11,7 +11,7 @@ from pathlib import Path
 import brotli
 from flask import Blueprint, Flask, Response, current_app, request
 
-from . import policy
+from server.domain import policy
 
 bp = Blueprint("widget", __name__)
 

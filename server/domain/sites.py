@@ -6,10 +6,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from .consent import ensure_chain
-from .default_texts import LANGUAGES, banner_texts, category_texts
-from .extensions import db
-from .models import Category, Cookie, Service, Site
+from server.domain.consents import ensure_chain
+from server.domain.default_texts import LANGUAGES, banner_texts, category_texts
+from server.extensions import db
+from server.models import Category, Cookie, Service, Site
 
 DEFAULT_CATEGORIES = ("necessary", "functional", "audience", "sharing", "advertising")
 SETTINGS = (

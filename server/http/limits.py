@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from flask import Flask, Response, current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .extensions import limiter
+from server.extensions import limiter
 
 F = TypeVar("F", bound=Callable[..., Any])
 MESSAGE = "Too many requests; try again later."

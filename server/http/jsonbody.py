@@ -13,7 +13,7 @@ from typing import Any
 from flask import Flask, current_app, request
 from werkzeug.routing import IntegerConverter
 
-from .errors import ApiError
+from server.http.errors import ApiError
 
 BIGINT_MAX = 2**63 - 1
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from .policy import iso
+from server.domain.policy import iso
 
 SLUG = validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,39}\Z", error="Not a valid slug.")
 LANG = validate.Regexp(r"^[a-z]{2}(-[A-Za-z]{2})?\Z", error="Not a language tag.")

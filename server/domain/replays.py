@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from .chainwriter import Pending
-from .errors import ApiError
-from .models import ConsentRecord
+from server.domain.chainwriter import Pending
+from server.http.errors import ApiError
+from server.models import ConsentRecord
 
 _RECORDS = ConsentRecord.__table__
 # What a decision sent again must repeat to be the same event (and the consent id, when the

@@ -10,13 +10,13 @@ from urllib.parse import urlsplit
 from flask import current_app
 from sqlalchemy import bindparam, insert, select, update
 
-from .chainwriter import Pending, writer
-from .domain.digest import GENESIS, seal
-from .errors import ApiError
-from .extensions import db
-from .models import ChainHead, ConsentRecord, Site, utcnow
-from .policy import Published, VersionInfo, get_version
-from .replays import new_events, settle, stored_events
+from server.domain.chainwriter import Pending, writer
+from server.domain.digest import GENESIS, seal
+from server.domain.policy import Published, VersionInfo, get_version
+from server.domain.replays import new_events, settle, stored_events
+from server.extensions import db
+from server.http.errors import ApiError
+from server.models import ChainHead, ConsentRecord, Site, utcnow
 
 ADVERTISING = "advertising"
 # The consent_records.page column holds 512 characters.

@@ -12,11 +12,11 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
-from ..extensions import db
-from ..models import ConsentRecord, PolicyVersion, Site
-from ..policy import iso
-from ..retention import erase_where
-from .audit import record_event
+from server.domain.audit import record_event
+from server.domain.policy import iso
+from server.domain.retention import erase_where
+from server.extensions import db
+from server.models import ConsentRecord, PolicyVersion, Site
 
 T = ConsentRecord.__table__.c
 COLUMNS = (

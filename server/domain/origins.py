@@ -8,8 +8,8 @@ import re
 from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from .extensions import db
-from .models import RefusedOrigin, utcnow
+from server.extensions import db
+from server.models import RefusedOrigin, utcnow
 
 # Distinct origins kept per site; any further one is counted under OTHER, so made-up
 # Origin headers fill one row, not the database.

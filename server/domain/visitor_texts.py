@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .schemas_admin import BANNER_KEYS
+from server.domain.schemas_admin import BANNER_KEYS
 
 # Languages of the widget's own labels (widget/src/core/i18n.js, BUILTIN): « Toujours actif »,
 # « Durée », « Finalités : », the placeholders of blocked frames, the floating button.

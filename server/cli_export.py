@@ -9,9 +9,9 @@ from flask import Flask
 from flask.cli import with_appcontext
 from marshmallow import ValidationError
 
-from .admin.consentlog import export_lines
-from .schemas_admin import ExportIn
-from .sites import get_site
+from server.domain.log import export_lines
+from server.domain.schemas_admin import ExportIn
+from server.domain.sites import get_site
 
 
 @click.command("export")

@@ -8,9 +8,9 @@ from contextlib import nullcontext
 from flask import Blueprint, Flask, Response, current_app, jsonify
 from sqlalchemy import text
 
-from .database import WATCHDOG
-from .errors import ApiError
-from .extensions import db
+from server.database import WATCHDOG
+from server.extensions import db
+from server.http.errors import ApiError
 
 bp = Blueprint("health", __name__)
 # /readyz answers within this many seconds, whatever the database does.

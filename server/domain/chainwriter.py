@@ -19,8 +19,8 @@ from flask import Flask
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as SATimeoutError
 
-from .errors import ApiError
-from .extensions import db
+from server.extensions import db
+from server.http.errors import ApiError
 
 log = logging.getLogger("temoin")
 EXTENSION = "temoin_chain_writer"
@@ -88,7 +88,7 @@ class ChainWriter:
         unique (site, event id) constraint. Then the batch is rolled back and chained again,
         with the stored events looked up under the heads: the others are still recorded.
         """
-        from .consent import append_batch
+        from server.domain.consents import append_batch
 
         try:
             append_batch(batch)

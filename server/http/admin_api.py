@@ -7,17 +7,10 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 from sqlalchemy import select
 
-from . import openapi
-from .admin.drafts import draft_doc, latest_version, publish_draft, save_draft
-from .admin.stats import compute
-from .admin.views_log import export_response
-from .auth import allows, find_token, token_digest
-from .errors import ApiError
-from .extensions import db
-from .jsonbody import read_object
-from .models import ApiToken, Site
-from .policy import iso
-from .schemas_admin import (
+from server.admin.views_log import export_response
+from server.domain.drafts import draft_doc, latest_version, publish_draft, save_draft
+from server.domain.policy import iso
+from server.domain.schemas_admin import (
     DraftOut,
     DraftSchema,
     ExportIn,
@@ -26,7 +19,14 @@ from .schemas_admin import (
     RangeIn,
     StatsOut,
 )
-from .sites import get_site
+from server.domain.sites import get_site
+from server.domain.stats import compute
+from server.domain.tokens import allows, find_token, token_digest
+from server.extensions import db
+from server.http import openapi
+from server.http.errors import ApiError
+from server.http.jsonbody import read_object
+from server.models import ApiToken, Site
 
 bp = Blueprint("admin_api", __name__, url_prefix="/api/v1/admin")
 MAX_BODY = 1024 * 1024

@@ -7,9 +7,9 @@ from datetime import timedelta
 from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
 
-from .domain.digest import PERSONAL
-from .extensions import db
-from .models import ChainHead, ConsentRecord, Site, utcnow
+from server.domain.digest import PERSONAL
+from server.extensions import db
+from server.models import ChainHead, ConsentRecord, Site, utcnow
 
 # An erasure blanks what identifies the visitor; the rest stays, verified by the record digest.
 ERASED = dict.fromkeys(PERSONAL)

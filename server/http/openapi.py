@@ -8,7 +8,7 @@ from typing import Any
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from . import schemas
+from server.domain import schemas
 
 KEY = {"name": "key", "in": "path", "required": True, "schema": {"type": "string"}}
 
