@@ -17,8 +17,8 @@ bp = Blueprint("widget", __name__)
 
 # The built widget: committed in the repository next to the package (editable installs and
 # checkouts); a wheel may carry a copy inside the package instead.
-HERE = Path(__file__).resolve().parent
-BUNDLES = (HERE.parent / "widget" / "dist" / "temoin.js", HERE / "widget_dist" / "temoin.js")
+SERVER = Path(__file__).resolve().parents[1]
+BUNDLES = (SERVER.parent / "widget" / "dist" / "temoin.js", SERVER / "widget_dist" / "temoin.js")
 JS = "application/javascript; charset=utf-8"
 
 
