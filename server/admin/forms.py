@@ -9,6 +9,7 @@ from marshmallow import Schema, ValidationError
 from werkzeug.datastructures import MultiDict
 
 from server.admin.schemas import INDEX, MAX_ROWS
+from server.domain.paths import flatten
 
 MAX_PARTS = 8
 BAD_NAME = "Not a field of this form."
@@ -55,28 +56,6 @@ def row_count(values: dict[str, Any], group: str) -> int:
         and int(part) < MAX_ROWS
     ]
     return 1 + max(numbers, default=-1)
-
-
-def flatten(doc: Any, prefix: str = "") -> dict[str, str]:
-    """Turn a nested document (or marshmallow's error dict) into dotted field names."""
-    out: dict[str, Any] = {}
-    if isinstance(doc, dict):
-        items = doc.items()
-    elif isinstance(doc, list) and any(isinstance(v, dict | list) for v in doc):
-        items = enumerate(doc)
-    else:
-        return {prefix: doc}
-    for key, value in items:
-        name = f"{prefix}.{key}" if prefix else str(key)
-        if isinstance(value, dict | list) and not _is_messages(value):
-            out.update(flatten(value, name))
-        else:
-            out[name] = value
-    return out
-
-
-def _is_messages(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
 def blank(row: Any) -> bool:
