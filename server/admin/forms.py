@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from flask import abort, request
 from marshmallow import Schema, ValidationError
 from werkzeug.datastructures import MultiDict
 
@@ -92,3 +92,11 @@ def errors_of(messages: Any) -> dict[str, str]:
 def summary(messages: Any) -> str:
     """Say marshmallow messages in one line: `field: message; …`."""
     return "; ".join(f"{k}: {v}" for k, v in errors_of(messages).items())
+
+
+def query(schema: Schema, status: int = 422, prefix: str = "") -> dict[str, Any]:
+    """Load a page's query string, or answer `status` saying what is wrong with it."""
+    try:
+        return schema.load(request.args.to_dict())
+    except ValidationError as err:
+        abort(status, prefix + summary(err.messages))

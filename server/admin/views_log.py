@@ -12,7 +12,7 @@ from marshmallow import ValidationError
 from server.admin import bp
 from server.admin.access import site_view
 from server.admin.charts import rate_bars, stacked_bars
-from server.admin.forms import errors_of, summary
+from server.admin.forms import errors_of, query
 from server.domain.log import get_record, log_page
 from server.domain.policy import get_snapshot, sha256_hex
 from server.domain.schemas_admin import ExportIn, LogFilterIn, RangeIn
@@ -84,11 +84,7 @@ def verify(site: Site) -> Any:
 @site_view(VIEW)
 def export(site: Site) -> Response:
     """Download the log for a date range as CSV or JSON Lines, streamed."""
-    try:
-        f = ExportIn().load(request.args.to_dict())
-    except ValidationError as err:
-        abort(422, summary(err.messages))
-    return export_response(site, f)
+    return export_response(site, query(ExportIn()))
 
 
 @bp.get("/sites/<key>/stats")

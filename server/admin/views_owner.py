@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from server.admin import bp
 from server.admin.access import actor, current_admin, site_view
-from server.admin.forms import errors_of, summary
+from server.admin.forms import errors_of, query
 from server.admin.schemas import AuditPageIn
 from server.domain.accounts import find_admin, new_admin, set_role
 from server.domain.audit import CREATE_ADMIN, list_events, record_event
@@ -208,10 +208,7 @@ def token_revoke(site: Site, token_id: int) -> Any:
 @site_view(MANAGE)
 def audit(site: Site) -> Any:
     """Show the audit log: who changed what, when, before and after."""
-    try:
-        page = AuditPageIn().load(request.args.to_dict())
-    except ValidationError as err:
-        abort(422, summary(err.messages))
+    page = query(AuditPageIn())
     events = list_events(site.id, page["before"])
     shown = [(e, diff(e.before or {}, e.after or {})) for e in events]
     more = events[-1].id if len(events) == 50 else None

@@ -7,12 +7,11 @@ import secrets
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from marshmallow import ValidationError
 from sqlalchemy import func, select
 
 from server.admin import bp
 from server.admin.access import actor, site_view
-from server.admin.forms import errors_of, summary
+from server.admin.forms import errors_of, query
 from server.admin.schemas import DiffIn
 from server.domain import drafts, policy
 from server.domain.drafts import diff, draft_doc, latest_version, pending_changes
@@ -131,10 +130,7 @@ def version_diff(site: Site) -> Any:
     latest = latest_version(site)
     if latest is None:
         abort(404)
-    try:
-        sides = DiffIn().load(request.args.to_dict())
-    except ValidationError as err:
-        abort(404, "No such version: " + summary(err.messages))
+    sides = query(DiffIn(), 404, "No such version: ")
     a_num = sides["a"] or max(latest.version - 1, 1)
     b_num = sides["b"] or latest.version
     b_arg = str(b_num)

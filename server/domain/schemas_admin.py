@@ -33,7 +33,7 @@ from server.vocab import (
     anchored,
 )
 
-# Known tracking cookies that can never be "strictly necessary" (CNIL; COMPLIANCE.md rule 9).
+# Known tracking cookies that can never be "strictly necessary" (CNIL; docs/COMPLIANCE.md, rule 9).
 TRACKERS = (
     "_ga",
     "_ga_*",
