@@ -2,76 +2,19 @@
 
 from __future__ import annotations
 
-import secrets
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-from server import logs
-from server.config import Defaults
-from server.database import WATCHDOG, database_url, engine_options, setup_postgres, setup_sqlite
-from server.domain import chainwriter, policy
-from server.extensions import db, migrate
-from server.http import errors, jsonbody, limits
-
-MIGRATIONS = str(Path(__file__).parent / "migrations")
-
-
-def _secret_key(app: Flask) -> str:
-    """Return a secret key kept in the instance folder, made on first use."""
-    path = Path(app.instance_path) / "secret_key"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
+from server.app import build_app
+from server.cli import register_commands
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Create the application: configuration, extensions, blueprints and commands."""
-    app = Flask(__name__, instance_relative_config=True)
-    app.config.from_object(Defaults)
-    app.config.from_prefixed_env("TEMOIN")
-    app.config.update(config or {})
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _secret_key(app)
-    url = database_url(app)
-    app.config["SQLALCHEMY_DATABASE_URI"] = url
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app, url)
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.json.sort_keys = False  # type: ignore[attr-defined]
-
-    db.init_app(app)
-    migrate.init_app(app, db, directory=MIGRATIONS)
-    with app.app_context():
-        if url.startswith("sqlite"):
-            setup_sqlite(db.engine)
-        else:
-            # Past the server's own statement_timeout, a call is cut client-side.
-            limit = float(app.config["DB_STATEMENT_TIMEOUT_MS"]) / 1000 + 1
-            app.extensions[WATCHDOG] = setup_postgres(db.engine, limit)
-    errors.register(app)
-    jsonbody.init_app(app)
-    chainwriter.init_app(app)
-    policy.init_app(app)
-    logs.init_app(app)
-    limits.init_app(app)
-
-    from server import admin, demo
-    from server.http import admin_api, api, favicon, health, widget
-
-    app.register_blueprint(health.bp)
-    app.register_blueprint(favicon.bp)
-    app.register_blueprint(api.bp)
-    widget.init_app(app)
-    app.register_blueprint(widget.bp)
-    app.register_blueprint(demo.bp)
-    admin.init_app(app)  # CSRF (admin forms only), session cookie flags
-    app.register_blueprint(admin.bp)
-    app.register_blueprint(admin_api.bp)
-
-    from server.cli import register_commands
-
+    app = build_app(config)
     register_commands(app)
     return app
+
+
+__all__ = ["create_app"]

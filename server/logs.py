@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, Response, g, has_request_context, request
+from flask.logging import default_handler
 from gunicorn import glogging
 
 HEADER = "X-Request-ID"
@@ -99,8 +100,6 @@ def init_app(app: Flask) -> None:
     if app.config.get("LOG_JSON"):
         configure_json_logging(str(app.config.get("LOG_LEVEL", "INFO")))
         # Flask's own handler would print the same record a second time, as text.
-        from flask.logging import default_handler
-
         app.logger.removeHandler(default_handler)
 
 

@@ -18,9 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.extensions import db
-
-ROLES = ("viewer", "recorder", "editor", "owner")
-NECESSARY = "necessary"
+from server.vocab import NECESSARY
 
 
 def utcnow() -> datetime:

@@ -80,7 +80,7 @@ def runner(app: Flask) -> FlaskCliRunner:
 @pytest.fixture
 def demo(app: Flask) -> Any:
     """The demo site, published, allowing the test origin."""
-    from server.demo import load_demo
+    from server.domain.demo_site import load_demo
 
     site = load_demo(["http://site.test"])
     db.session.commit()
@@ -90,7 +90,7 @@ def demo(app: Flask) -> Any:
 @pytest.fixture
 def live_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveServer]:
     """The demo site served on a free port of 127.0.0.1 (SQLite), origin allowed."""
-    from server.demo import load_demo
+    from server.domain.demo_site import load_demo
 
     application = make_app(request, tmp_path)
     server = LiveServer(application)

@@ -8,6 +8,7 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
+from server.domain import drafts
 from server.extensions import db
 from server.models import ConsentRecord
 from tests.support.records import choice_body, make_site
@@ -46,10 +47,8 @@ def test_config_is_the_published_document(client, shop):
 
 
 def test_republishing_with_reconsent_changes_the_config_etag(client, shop):
-    from server.domain.policy import publish
-
     first = client.get("/api/v1/sites/shop/config")
-    publish(shop, reconsent=True)  # nothing edited: same snapshot, same sha256
+    drafts.publish(shop, reconsent=True, actor="test")  # nothing edited: same snapshot, same sha256
     db.session.commit()
     resp = client.get("/api/v1/sites/shop/config", headers={"If-None-Match": first.headers["ETag"]})
     assert resp.status_code == 200

@@ -7,7 +7,8 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from server.domain.tokens import check_password, find_token
+from server.domain.accounts import check_password
+from server.domain.tokens import find_token
 from server.extensions import db
 from server.models import Admin, ApiToken, Membership, PolicyVersion, Site
 
@@ -69,7 +70,8 @@ def test_create_token_prints_it_once_and_stores_its_hash(runner):
     row = db.session.scalar(select(ApiToken))
     assert row.token_hash != token and token not in row.token_hash
     site = db.session.scalar(select(Site))
-    assert find_token(f"Bearer {token}", site.id).role == "recorder"
+    row = find_token(token)
+    assert (row.site_id, row.role) == (site.id, "recorder")
     bad = runner.invoke(args=["create-token", "shop", "--role", "god"])
     assert bad.exit_code != 0
     missing = runner.invoke(args=["create-token", "nope", "--role", "viewer"])

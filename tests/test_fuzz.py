@@ -62,7 +62,7 @@ def fuzz_app(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Flask, dict[str, str]]]:
     """The app with the demo site, one consent on record, and an owner token."""
-    from server.demo import load_demo
+    from server.domain.demo_site import load_demo
 
     app = make_app(request, tmp_path_factory.mktemp("fuzz"), CONFIG_CACHE_SECONDS=60.0)
     with app.app_context():

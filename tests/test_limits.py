@@ -166,7 +166,7 @@ def test_login_limit_helper_limits_posts_per_client(request, tmp_path):
 def test_blueprint_limits_still_apply(request, tmp_path):
     from flask import Blueprint
 
-    from server.extensions import limiter
+    from server.http.limits import limiter
 
     bp = Blueprint("limits_test_bp", __name__)
 

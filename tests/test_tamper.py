@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, select, update
 
-from server.domain import checkpoints, policy
+from server.domain import checkpoints, drafts, policy
 from server.domain.consents import columns
 from server.domain.digest import GENESIS, digest_of, legacy_digest_of, link_hash, subject_digest
 from server.domain.retention import erase_where, trim_head
@@ -83,7 +83,7 @@ def evidence(app, client, runner, tmp_path) -> Evidence:
     for i in range(4):
         assert client.post(URL, json=choice_body(page=f"/p{i}"), headers=ORIGIN).status_code == 201
     site.lifetime_days = 100
-    policy.publish(site)
+    drafts.publish(site, reconsent=False, actor="test")
     db.session.commit()
     for i in range(4, 8):
         body = choice_body(policy_version=2, page=f"/p{i}")

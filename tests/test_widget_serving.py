@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from server.domain import policy
+from server.domain import drafts, policy
 from server.extensions import db
 from server.http import widget
 
@@ -99,7 +99,7 @@ def test_bodies_are_precomputed_once_per_version(
 
 def test_a_new_version_changes_body_and_etag(client: FlaskClient, demo: Any) -> None:
     before = client.get(URL)
-    policy.publish(demo, reconsent=True, actor="test")
+    drafts.publish(demo, reconsent=True, actor="test")
     db.session.commit()
     after = client.get(URL, headers={"If-None-Match": before.headers["ETag"]})
     assert after.status_code == 200

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, Response, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
 from server.admin.access import can, current_admin
 from server.admin.ratelimit import limiter
+from server.http.csp import content_security_policy
+from server.http.errors import copy_headers
 
 bp = Blueprint(
     "admin",
@@ -21,10 +32,15 @@ bp = Blueprint(
 )
 csrf = CSRFProtect()
 
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; connect-src 'self'; frame-src 'self'; frame-ancestors 'none'; "
-    "form-action 'self'; base-uri 'none'; object-src 'none'"
+CSP = content_security_policy(
+    script_src="'self'",
+    style_src="'self'",
+    img_src="'self' data:",
+    font_src="'self'",
+    connect_src="'self'",
+    frame_src="'self'",
+    frame_ancestors="'none'",
+    form_action="'self'",
 )
 
 
@@ -33,8 +49,6 @@ class SessionInterface(SecureCookieSessionInterface):
 
     def get_cookie_secure(self, app: Flask) -> bool:
         """Mark the cookie Secure when configured or when the request is https."""
-        from flask import has_request_context
-
         configured = bool(app.config["SESSION_COOKIE_SECURE"])
         return configured or (has_request_context() and request.is_secure)
 
@@ -60,9 +74,6 @@ OPEN = ("admin.password", "admin.logout", "admin.login", "admin.static")
 
 @bp.before_request
 def _protect() -> Response | None:
-    # g outlives a request when an app context is already pushed (tests, CLI): start clean.
-    for name in ("admin", "site", "role", "csrf_token"):
-        g.pop(name, None)
     # Whole-site forms outgrow the public API's small body limit.
     request.max_content_length = 256 * 1024
     if request.method not in ("GET", "HEAD", "OPTIONS"):
@@ -100,11 +111,7 @@ def _error(err: HTTPException) -> Any:
     else:
         message = err.description or err.name
     html = render_template("admin/error.html", status=status, title=err.name, message=message)
-    resp = Response(html, status=status, mimetype="text/html")
-    for key, value in err.get_headers() or []:
-        if key.lower() not in ("content-type", "content-length"):
-            resp.headers[key] = value
-    return resp
+    return copy_headers(err, Response(html, status=status, mimetype="text/html"))
 
 
 from server.admin import (  # noqa: E402,F401  (views register their routes on bp)

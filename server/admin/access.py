@@ -11,10 +11,11 @@ from typing import Any
 from flask import abort, g, redirect, request, session, url_for
 from sqlalchemy import select
 
+from server.domain.accounts import check_password
 from server.domain.sites import get_site
-from server.domain.tokens import allows, check_password
 from server.extensions import db
 from server.models import Admin, Membership, Site
+from server.vocab import OWNER, allowed
 
 SESSION_SECONDS = 12 * 3600
 # Verified against when the e-mail is unknown, so both failures take the same time.
@@ -74,7 +75,7 @@ def current_admin() -> Admin | None:
 def role_on(admin: Admin, site: Site) -> str | None:
     """Return an admin's role on a site (a superuser owns every site)."""
     if admin.is_superuser:
-        return "owner"
+        return OWNER
     return db.session.scalar(
         select(Membership.role).where(
             Membership.admin_id == admin.id, Membership.site_id == site.id
@@ -85,7 +86,7 @@ def role_on(admin: Admin, site: Site) -> str | None:
 def my_sites(admin: Admin) -> list[tuple[Site, str]]:
     """Return the sites an admin may open, with the role on each."""
     if admin.is_superuser:
-        return [(s, "owner") for s in db.session.scalars(select(Site).order_by(Site.key))]
+        return [(s, OWNER) for s in db.session.scalars(select(Site).order_by(Site.key))]
     rows = db.session.execute(
         select(Site, Membership.role)
         .join(Membership, Membership.site_id == Site.id)
@@ -108,7 +109,11 @@ def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def site_view(needed: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Resolve `key` to a site the admin holds `needed` on: 404 when none, 403 when too low."""
+    """Resolve `key` to a site where the admin's role has capability `needed` (see vocab).
+
+    404 when the admin has no role on the site (or there is no such site), 403 when the role
+    lacks the capability.
+    """
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
@@ -118,7 +123,7 @@ def site_view(needed: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]
             role = role_on(current_admin(), site) if site is not None else None  # type: ignore[arg-type]
             if site is None or role is None:
                 abort(404)
-            if not allows(role, needed):
+            if not allowed(role, needed):
                 abort(403)
             g.site, g.role = site, role
             return view(site, *args, **kwargs)
@@ -134,10 +139,9 @@ def actor() -> str:
     return admin.email if admin else "anonymous"
 
 
-def can(needed: str) -> bool:
-    """Tell templates whether the current role includes `needed`."""
-    role = g.get("role")
-    return bool(role) and allows(role, needed)
+def can(capability: str) -> bool:
+    """Tell templates whether the current role has a capability (`view`, `edit`, `manage`)."""
+    return allowed(g.get("role"), capability)
 
 
 def safe_next(target: str | None) -> str:

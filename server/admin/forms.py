@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from flask import abort, request
 from marshmallow import Schema, ValidationError
 from werkzeug.datastructures import MultiDict
 
 from server.admin.schemas import INDEX, MAX_ROWS
+from server.domain.paths import flatten
 
 MAX_PARTS = 8
 BAD_NAME = "Not a field of this form."
@@ -57,28 +58,6 @@ def row_count(values: dict[str, Any], group: str) -> int:
     return 1 + max(numbers, default=-1)
 
 
-def flatten(doc: Any, prefix: str = "") -> dict[str, str]:
-    """Turn a nested document (or marshmallow's error dict) into dotted field names."""
-    out: dict[str, Any] = {}
-    if isinstance(doc, dict):
-        items = doc.items()
-    elif isinstance(doc, list) and any(isinstance(v, dict | list) for v in doc):
-        items = enumerate(doc)
-    else:
-        return {prefix: doc}
-    for key, value in items:
-        name = f"{prefix}.{key}" if prefix else str(key)
-        if isinstance(value, dict | list) and not _is_messages(value):
-            out.update(flatten(value, name))
-        else:
-            out[name] = value
-    return out
-
-
-def _is_messages(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(v, str) for v in value)
-
-
 def blank(row: Any) -> bool:
     """Tell whether a form row was left entirely empty."""
     if isinstance(row, dict):
@@ -113,3 +92,11 @@ def errors_of(messages: Any) -> dict[str, str]:
 def summary(messages: Any) -> str:
     """Say marshmallow messages in one line: `field: message; …`."""
     return "; ".join(f"{k}: {v}" for k, v in errors_of(messages).items())
+
+
+def query(schema: Schema, status: int = 422, prefix: str = "") -> dict[str, Any]:
+    """Load a page's query string, or answer `status` saying what is wrong with it."""
+    try:
+        return schema.load(request.args.to_dict())
+    except ValidationError as err:
+        abort(status, prefix + summary(err.messages))

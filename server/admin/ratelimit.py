@@ -22,8 +22,7 @@ from flask import Response, current_app, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from limits import parse
 
-from server.extensions import limiter
-from server.http.limits import client_key, login_limit
+from server.http.limits import client_key, limiter, login_limit
 
 log = logging.getLogger("temoin")
 DEVICE_COOKIE = "temoin_device"

@@ -10,9 +10,9 @@ from marshmallow import ValidationError
 from server.admin import bp
 from server.admin.access import current_admin, keep_session, login_required
 from server.admin.forms import errors_of
+from server.domain.accounts import check_password, hash_password
 from server.domain.audit import CHANGE_PASSWORD, record_event
 from server.domain.schemas_admin import PasswordIn
-from server.domain.tokens import check_password, hash_password
 from server.extensions import db
 
 FIELDS = ("current_password", "new_password", "confirm")

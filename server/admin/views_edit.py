@@ -9,12 +9,14 @@ from marshmallow import ValidationError
 
 from server.admin import bp
 from server.admin.access import actor, site_view
-from server.admin.forms import blank, errors_of, flatten, lines, load_form, row_count, words
+from server.admin.forms import blank, errors_of, lines, load_form, row_count, words
 from server.admin.schemas import CategoriesForm, ServiceForm, SettingsForm
 from server.domain.drafts import draft_doc, draft_schema, save_draft
+from server.domain.paths import flatten
 from server.domain.schemas_admin import BANNER_KEYS
 from server.extensions import db
 from server.models import Site
+from server.vocab import EDIT
 
 THEME = ("position", "primary", "background", "text")
 FLAGS = ("floating_button", "reload_on_withdraw", "store_user_agent")
@@ -74,7 +76,7 @@ def _save_settings(site: Site, doc: dict[str, Any]) -> dict[str, str]:
 
 
 @bp.route("/sites/<key>/settings", methods=["GET", "POST"])
-@site_view("editor")
+@site_view(EDIT)
 def settings(site: Site) -> Any:
     """Edit the site's settings and its banner texts in each language."""
     doc = draft_doc(site)
@@ -99,7 +101,7 @@ def settings(site: Site) -> Any:
 
 
 @bp.route("/sites/<key>/categories", methods=["GET", "POST"])
-@site_view("editor")
+@site_view(EDIT)
 def categories(site: Site) -> Any:
     """Edit the texts and the order of the categories."""
     doc = draft_doc(site)
@@ -141,7 +143,7 @@ def _save_categories(site: Site, doc: dict[str, Any]) -> dict[str, str]:
 
 
 @bp.post("/sites/<key>/categories/add")
-@site_view("editor")
+@site_view(EDIT)
 def category_add(site: Site) -> Any:
     """Add an empty category at the end."""
     doc = draft_doc(site)
@@ -156,7 +158,7 @@ def category_add(site: Site) -> Any:
 
 
 @bp.post("/sites/<key>/categories/<slug>/delete")
-@site_view("editor")
+@site_view(EDIT)
 def category_delete(site: Site, slug: str) -> Any:
     """Remove a category (and its services) from the draft; `necessary` stays."""
     doc = draft_doc(site)
@@ -172,7 +174,7 @@ def category_delete(site: Site, slug: str) -> Any:
 
 
 @bp.get("/sites/<key>/services")
-@site_view("editor")
+@site_view(EDIT)
 def services(site: Site) -> Any:
     """List the services of each category."""
     return render_template("admin/services.html", site=site, doc=draft_doc(site))
@@ -189,7 +191,7 @@ def _find(doc: dict[str, Any], category: str, slug: str) -> tuple[int, int]:
 
 @bp.route("/sites/<key>/services/new", methods=["GET", "POST"])
 @bp.route("/sites/<key>/services/<category>/<slug>", methods=["GET", "POST"])
-@site_view("editor")
+@site_view(EDIT)
 def service(site: Site, category: str | None = None, slug: str | None = None) -> Any:
     """Create or edit a service and its cookies (a cleared cookie row removes the cookie)."""
     doc = draft_doc(site)
@@ -255,7 +257,7 @@ def _service_page(
 
 
 @bp.post("/sites/<key>/services/<category>/<slug>/delete")
-@site_view("editor")
+@site_view(EDIT)
 def service_delete(site: Site, category: str, slug: str) -> Any:
     """Remove a service from the draft."""
     doc = draft_doc(site)

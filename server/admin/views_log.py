@@ -6,21 +6,21 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from flask import Response, abort, render_template, request, stream_with_context
+from flask import Response, abort, render_template, request
 from marshmallow import ValidationError
 
 from server.admin import bp
 from server.admin.access import site_view
 from server.admin.charts import rate_bars, stacked_bars
-from server.admin.forms import errors_of, summary
-from server.domain.log import export_lines, get_record, log_page
+from server.admin.forms import errors_of, query
+from server.domain.log import get_record, log_page
 from server.domain.policy import get_snapshot, sha256_hex
 from server.domain.schemas_admin import ExportIn, LogFilterIn, RangeIn
-from server.domain.stats import ACTIONS, compute
+from server.domain.stats import compute
 from server.domain.verify import verify_chain
+from server.http.exports import export_response
 from server.models import Site, utcnow
-
-MIMETYPES = {"csv": "text/csv", "jsonl": "application/x-ndjson"}
+from server.vocab import ACTIONS, VIEW
 
 
 def _load(schema: Any) -> tuple[dict[str, Any], dict[str, str]]:
@@ -32,7 +32,7 @@ def _load(schema: Any) -> tuple[dict[str, Any], dict[str, str]]:
 
 
 @bp.get("/sites/<key>/consents")
-@site_view("viewer")
+@site_view(VIEW)
 def consents(site: Site) -> Any:
     """List the consent log, newest first, filtered and paginated."""
     f, errors = _load(LogFilterIn())
@@ -53,7 +53,7 @@ def consents(site: Site) -> Any:
 
 
 @bp.get("/sites/<key>/consents/<int:seq>")
-@site_view("viewer")
+@site_view(VIEW)
 def record(site: Site, seq: int) -> Any:
     """Show one record: its fields, its place in the chain and the exact snapshot shown."""
     rec = get_record(site.id, seq)
@@ -74,39 +74,21 @@ def record(site: Site, seq: int) -> Any:
 
 
 @bp.post("/sites/<key>/verify")
-@site_view("viewer")
+@site_view(VIEW)
 def verify(site: Site) -> Any:
     """Re-check the whole hash chain of the site and show each break."""
     return render_template("admin/verify.html", site=site, result=verify_chain(site))
 
 
 @bp.get("/sites/<key>/export")
-@site_view("viewer")
+@site_view(VIEW)
 def export(site: Site) -> Response:
     """Download the log for a date range as CSV or JSON Lines, streamed."""
-    try:
-        f = ExportIn().load(request.args.to_dict())
-    except ValidationError as err:
-        abort(422, summary(err.messages))
-    return export_response(site, f)
-
-
-def export_response(site: Site, f: dict[str, Any]) -> Response:
-    """Stream an export as a download (shared with the admin API)."""
-    fmt = f["format"]
-    stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
-    resp = Response(
-        stream_with_context(export_lines(site.id, f, fmt)),
-        mimetype=MIMETYPES[fmt],
-    )
-    resp.headers["Content-Disposition"] = f'attachment; filename="temoin-{site.key}-{stamp}.{fmt}"'
-    resp.headers["Cache-Control"] = "no-store"
-    resp.headers["X-Content-Type-Options"] = "nosniff"
-    return resp
+    return export_response(site, query(ExportIn()))
 
 
 @bp.get("/sites/<key>/stats")
-@site_view("viewer")
+@site_view(VIEW)
 def stats(site: Site) -> Any:
     """Chart the actions and the opt-in rates per day and per version."""
     args = request.args.to_dict()

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from server.admin import bp
 from server.admin.access import actor, current_admin, site_view
-from server.admin.forms import errors_of, summary
+from server.admin.forms import errors_of, query
 from server.admin.schemas import AuditPageIn
 from server.domain.accounts import find_admin, new_admin, set_role
 from server.domain.audit import CREATE_ADMIN, list_events, record_event
@@ -21,6 +21,7 @@ from server.domain.schemas_admin import MemberIn, TokenIn
 from server.domain.tokens import create_token
 from server.extensions import db
 from server.models import Admin, ApiToken, Membership, Site, utcnow
+from server.vocab import MANAGE
 
 
 def _consent_id() -> str | None:
@@ -31,7 +32,7 @@ def _consent_id() -> str | None:
 
 
 @bp.route("/sites/<key>/rights", methods=["GET", "POST"])
-@site_view("owner")
+@site_view(MANAGE)
 def rights(site: Site) -> Any:
     """Find what is held on a consent id, to export it or erase it."""
     held, error, cid = None, "", ""
@@ -46,7 +47,7 @@ def rights(site: Site) -> Any:
 
 
 @bp.post("/sites/<key>/rights/export")
-@site_view("owner")
+@site_view(MANAGE)
 def rights_export(site: Site) -> Response:
     """Download everything held on one consent id as JSON."""
     cid = _consent_id()
@@ -59,7 +60,7 @@ def rights_export(site: Site) -> Response:
 
 
 @bp.post("/sites/<key>/rights/erase")
-@site_view("owner")
+@site_view(MANAGE)
 def rights_erase(site: Site) -> Any:
     """Erase the contents of every record of one consent id (the chain stays verifiable)."""
     cid = _consent_id()
@@ -72,7 +73,7 @@ def rights_erase(site: Site) -> Any:
 
 
 @bp.route("/sites/<key>/members", methods=["GET", "POST"])
-@site_view("owner")
+@site_view(MANAGE)
 def members(site: Site) -> Any:
     """List members and tokens; add a member or change a role."""
     errors: dict[str, str] = {}
@@ -145,7 +146,7 @@ def set_member_role(site: Site, admin: Admin, role: str | None) -> None:
 
 
 @bp.post("/sites/<key>/members/<int:admin_id>/remove")
-@site_view("owner")
+@site_view(MANAGE)
 def member_remove(site: Site, admin_id: int) -> Any:
     """Remove a member from the site (an owner cannot remove themself)."""
     admin = db.session.get(Admin, admin_id)
@@ -169,7 +170,7 @@ def _is_member(site: Site, admin: Admin) -> bool:
 
 
 @bp.post("/sites/<key>/tokens")
-@site_view("owner")
+@site_view(MANAGE)
 def token_create(site: Site) -> Any:
     """Create an API token; its value is shown once and only its hash is stored."""
     values = request.form.to_dict()
@@ -187,7 +188,7 @@ def token_create(site: Site) -> Any:
 
 
 @bp.post("/sites/<key>/tokens/<int:token_id>/revoke")
-@site_view("owner")
+@site_view(MANAGE)
 def token_revoke(site: Site, token_id: int) -> Any:
     """Revoke an API token at once."""
     row = db.session.get(ApiToken, token_id)
@@ -204,13 +205,10 @@ def token_revoke(site: Site, token_id: int) -> Any:
 
 
 @bp.get("/sites/<key>/audit")
-@site_view("owner")
+@site_view(MANAGE)
 def audit(site: Site) -> Any:
     """Show the audit log: who changed what, when, before and after."""
-    try:
-        page = AuditPageIn().load(request.args.to_dict())
-    except ValidationError as err:
-        abort(422, summary(err.messages))
+    page = query(AuditPageIn())
     events = list_events(site.id, page["before"])
     shown = [(e, diff(e.before or {}, e.after or {})) for e in events]
     more = events[-1].id if len(events) == 50 else None

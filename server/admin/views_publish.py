@@ -7,26 +7,28 @@ import secrets
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from marshmallow import ValidationError
 from sqlalchemy import func, select
 
 from server.admin import bp
 from server.admin.access import actor, site_view
-from server.admin.forms import errors_of, summary
+from server.admin.forms import errors_of, query
 from server.admin.schemas import DiffIn
-from server.domain import policy
-from server.domain.drafts import diff, draft_doc, latest_version, pending_changes, publish_draft
+from server.domain import drafts, policy
+from server.domain.drafts import diff, draft_doc, latest_version, pending_changes
+from server.domain.errors import DomainError
 from server.domain.origins import refused_origins
 from server.domain.schemas_admin import PublishIn
 from server.domain.visitor_texts import fallbacks
 from server.extensions import db
 from server.http import widget
-from server.http.errors import ApiError
+from server.http.csp import content_security_policy
+from server.http.errors import status_of
 from server.models import ConsentRecord, PolicyVersion, Site, utcnow
+from server.vocab import EDIT, VIEW
 
 
 @bp.get("/sites/<key>/")
-@site_view("viewer")
+@site_view(VIEW)
 def site(site: Site) -> Any:
     """Show the site's state: published version, unpublished changes, log, refused origins."""
     return _site_page(site, {}, 200)
@@ -70,16 +72,16 @@ def field_link(site: Site, doc: dict[str, Any], path: str) -> str:
 
 
 @bp.post("/sites/<key>/publish")
-@site_view("editor")
+@site_view(EDIT)
 def publish(site: Site) -> Any:
     """Publish the draft as the next version, optionally asking visitors again."""
     data = PublishIn().load({"reconsent": "reconsent" in request.form})
     try:
-        version = publish_draft(site, data["reconsent"], actor())
-    except ApiError as err:
+        version = drafts.publish(site, data["reconsent"], actor())
+    except DomainError as err:
         db.session.rollback()
         if err.errors:
-            return _site_page(site, errors_of(err.errors), err.status)
+            return _site_page(site, errors_of(err.errors), status_of(err))
         flash(err.message, "error")
         return redirect(url_for("admin.site", key=site.key))
     db.session.commit()
@@ -89,7 +91,7 @@ def publish(site: Site) -> Any:
 
 
 @bp.get("/sites/<key>/versions")
-@site_view("viewer")
+@site_view(VIEW)
 def versions(site: Site) -> Any:
     """List the published versions: who published what, when, and with which option."""
     rows = db.session.scalars(
@@ -108,7 +110,7 @@ def _version_or_404(site: Site, number: int) -> PolicyVersion:
 
 
 @bp.get("/sites/<key>/versions/<int:number>")
-@site_view("viewer")
+@site_view(VIEW)
 def version(site: Site, number: int) -> Any:
     """Show the exact snapshot of one version and check its sha256."""
     row = _version_or_404(site, number)
@@ -122,16 +124,13 @@ def version(site: Site, number: int) -> Any:
 
 
 @bp.get("/sites/<key>/diff")
-@site_view("viewer")
+@site_view(VIEW)
 def version_diff(site: Site) -> Any:
     """Show what changed between two versions (`a`, `b`; `b` may be `draft`)."""
     latest = latest_version(site)
     if latest is None:
         abort(404)
-    try:
-        sides = DiffIn().load(request.args.to_dict())
-    except ValidationError as err:
-        abort(404, "No such version: " + summary(err.messages))
+    sides = query(DiffIn(), 404, "No such version: ")
     a_num = sides["a"] or max(latest.version - 1, 1)
     b_num = sides["b"] or latest.version
     b_arg = str(b_num)
@@ -156,14 +155,14 @@ def version_diff(site: Site) -> Any:
 
 
 @bp.get("/sites/<key>/preview")
-@site_view("editor")
+@site_view(EDIT)
 def preview(site: Site) -> Any:
     """Show the real widget rendering the draft, one frame per language."""
     return render_template("admin/preview.html", site=site, languages=site.languages)
 
 
 @bp.get("/sites/<key>/preview/<lang>")
-@site_view("editor")
+@site_view(EDIT)
 def preview_page(site: Site, lang: str) -> Response:
     """Serve a blank page where the widget runs on the draft in one language."""
     if lang not in site.languages:
@@ -171,10 +170,12 @@ def preview_page(site: Site, lang: str) -> Response:
     nonce = secrets.token_urlsafe(16)
     html = render_template("admin/preview_page.html", site=site, lang=lang, nonce=nonce)
     resp = Response(html, mimetype="text/html")
-    resp.headers["Content-Security-Policy"] = (
-        f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; "
-        f"style-src 'self' 'nonce-{nonce}'; img-src 'self' data:; frame-src 'none'; "
-        "frame-ancestors 'self'; form-action 'none'; base-uri 'none'; object-src 'none'"
+    resp.headers["Content-Security-Policy"] = content_security_policy(
+        nonce,
+        img_src="'self' data:",
+        frame_src="'none'",
+        frame_ancestors="'self'",
+        form_action="'none'",
     )
     resp.headers["X-Frame-Options"] = "SAMEORIGIN"
     return resp
@@ -196,7 +197,7 @@ def draft_config(site: Site) -> dict[str, Any]:
 
 
 @bp.get("/sites/<key>/preview/<lang>/widget.js")
-@site_view("editor")
+@site_view(EDIT)
 def preview_js(site: Site, lang: str) -> Response:
     """Serve the widget bundle booted with the draft (the same mechanism as /w/KEY.js)."""
     if lang not in site.languages:

@@ -16,6 +16,7 @@ from server.domain.audit import CREATE_ADMIN, record_event
 from server.domain.schemas_admin import NewSiteIn
 from server.domain.sites import create_site, get_site
 from server.extensions import db
+from server.vocab import OWNER
 
 FIELDS = ("key", "name", "origins", "owner")
 
@@ -51,7 +52,7 @@ def new_site() -> Any:
             if admin is None:
                 admin, password = new_admin(data["owner"])
                 record_event(site.id, actor(), CREATE_ADMIN, admin.email)
-            set_member_role(site, admin, "owner")
+            set_member_role(site, admin, OWNER)
             db.session.commit()
             flash(f"Site {site.key} created with default texts; {admin.email} owns it.")
             shown = (admin.email, password) if password else None

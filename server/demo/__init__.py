@@ -1,5 +1,8 @@
-"""The demo site: sample pages from the seed policy, with fake tags for every category."""
+"""The demo site's pages: sample pages from the seed policy, with fake tags for every category.
 
-from server.demo.views import bp, load_demo
+The site itself (its data and loader) is `server.domain.demo_site`.
+"""
 
-__all__ = ["bp", "load_demo"]
+from server.demo.views import bp
+
+__all__ = ["bp"]

@@ -11,32 +11,12 @@ from flask import Blueprint, Response, abort, render_template, request
 
 from server.domain import policy
 from server.domain.default_texts import french
-from server.domain.demo_site import CATEGORIES, SITE
-from server.domain.sites import apply_draft, create_site, get_site
-from server.extensions import db
-from server.models import Site
+from server.domain.demo_site import KEY
+from server.http.csp import content_security_policy
 
 bp = Blueprint(
     "demo", __name__, url_prefix="/demo", template_folder="templates", static_folder="static"
 )
-KEY = "demo"
-
-
-def load_demo(origins: list[str] | None = None) -> Site:
-    """Create (once) and publish the demo site; add the given origins (the caller commits)."""
-    site = get_site(KEY)
-    if site is None:
-        site = create_site(KEY, SITE["name"])
-        apply_draft(
-            site, {**{k: v for k, v in SITE.items() if k != "key"}, "categories": CATEGORIES}
-        )
-        db.session.flush()
-        policy.publish(site, reconsent=False, actor="temoin demo")
-    for origin in origins or []:
-        if origin not in site.origins:
-            site.origins = [*site.origins, origin]
-    policy.invalidate(KEY)
-    return site
 
 
 @cache
@@ -58,11 +38,7 @@ def _page(template: str, strict: bool = False) -> Response:
     html = render_template(template, nonce=nonce, strict=strict, paragraphs=_policy_paragraphs())
     resp = Response(html, mimetype="text/html")
     if strict:
-        resp.headers["Content-Security-Policy"] = (
-            f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; "
-            f"style-src 'self' 'nonce-{nonce}'; frame-src 'self'; object-src 'none'; "
-            "base-uri 'none'"
-        )
+        resp.headers["Content-Security-Policy"] = content_security_policy(nonce, frame_src="'self'")
     # The site's own session cookie: strictly necessary, set without consent.
     if "PHPSESSID" not in request.cookies:
         resp.set_cookie("PHPSESSID", secrets.token_hex(13), httponly=True, samesite="Lax")

@@ -1,15 +1,31 @@
-"""Admin accounts and their per-site roles."""
+"""Admin accounts: passwords (argon2id), per-site roles, sessions that can be ended."""
 
 from __future__ import annotations
 
 import secrets
 
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
 from server.domain.sites import get_site
-from server.domain.tokens import hash_password
 from server.extensions import db
 from server.models import Admin, Membership, Site
+
+_hasher = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    """Hash a password with argon2id."""
+    return _hasher.hash(password)
+
+
+def check_password(stored: str, password: str) -> bool:
+    """Tell whether a password matches its stored hash."""
+    try:
+        return _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def find_admin(email: str) -> Admin | None:

@@ -13,14 +13,15 @@ import logging
 import os
 import queue
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as SATimeoutError
 
+from server.domain.errors import DomainError, Invalid, Unavailable
 from server.extensions import db
-from server.http.errors import ApiError
 
 log = logging.getLogger("temoin")
 EXTENSION = "temoin_chain_writer"
@@ -51,11 +52,16 @@ class Pending:
         self.error: BaseException | None = None
 
 
+# Chains a batch of records (the flag: look stored event ids up under the heads first).
+Apply = Callable[[list[Pending], bool], None]
+
+
 class ChainWriter:
     """Appends queued records in batches: one head lock per site and one commit per batch."""
 
-    def __init__(self, app: Flask) -> None:
+    def __init__(self, app: Flask, apply: Apply) -> None:
         self.app = app
+        self._apply = apply  # chains a batch under the site heads: consents.append_batch
         self.max_batch = int(app.config["CONSENT_BATCH_MAX"])
         cfg = app.config
         # A request waits no longer than a pooled connection and one statement may take. A
@@ -74,11 +80,11 @@ class ChainWriter:
         self._ensure_running()
         self._queue.put(item)
         if not item.done.wait(self.wait_seconds):
-            raise ApiError(503, "The consent log did not answer in time; try again.")
-        if isinstance(item.error, ApiError):
+            raise Unavailable("The consent log did not answer in time; try again.")
+        if isinstance(item.error, DomainError):
             raise item.error
         if item.error is not None:
-            raise ApiError(503, "The database is unavailable; try again shortly.") from None
+            raise Unavailable("The database is unavailable; try again shortly.") from None
         return item.answer
 
     def write(self, batch: list[Pending]) -> None:
@@ -88,14 +94,12 @@ class ChainWriter:
         unique (site, event id) constraint. Then the batch is rolled back and chained again,
         with the stored events looked up under the heads: the others are still recorded.
         """
-        from server.domain.consents import append_batch
-
         try:
-            append_batch(batch)
+            self._apply(batch, False)
             db.session.commit()
         except IntegrityError:
             db.session.rollback()
-            append_batch(batch, look_up=True)
+            self._apply(batch, True)
             db.session.commit()
 
     def settle(self, batch: list[Pending]) -> None:
@@ -125,10 +129,10 @@ class ChainWriter:
             for item in batch:
                 self.settle([item])
             return
-        if not isinstance(exc, ApiError):
+        if not isinstance(exc, DomainError):
             log.error("consent record not written: %s", exc, exc_info=exc)
         for item in batch:
-            item.error = exc if isinstance(exc, ApiError) or unavailable(exc) else refused()
+            item.error = exc if isinstance(exc, DomainError) or unavailable(exc) else refused()
 
     def _ensure_running(self) -> None:
         if self._pid == os.getpid() and self._thread is not None and self._thread.is_alive():
@@ -178,9 +182,9 @@ class ChainWriter:
             db.session.remove()
 
 
-def refused() -> ApiError:
+def refused() -> Invalid:
     """The answer to a record the database refused although it passed validation (no retry)."""
-    return ApiError(422, "The consent log cannot store this record as sent.")
+    return Invalid("The consent log cannot store this record as sent.")
 
 
 def unavailable(exc: BaseException) -> bool:
@@ -190,9 +194,9 @@ def unavailable(exc: BaseException) -> bool:
     return isinstance(exc, DBAPIError) and exc.connection_invalidated
 
 
-def init_app(app: Flask) -> None:
-    """Give the app its chain writer."""
-    app.extensions[EXTENSION] = ChainWriter(app)
+def init_app(app: Flask, apply: Apply) -> None:
+    """Give the app its chain writer, which chains batches with `apply`."""
+    app.extensions[EXTENSION] = ChainWriter(app, apply)
 
 
 def writer(app: Flask) -> ChainWriter:

@@ -7,24 +7,27 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import bindparam, insert, select, update
 
+from server.domain import chainwriter
 from server.domain.chainwriter import Pending, writer
 from server.domain.digest import GENESIS, seal
+from server.domain.errors import Invalid
 from server.domain.policy import Published, VersionInfo, get_version
 from server.domain.replays import new_events, settle, stored_events
 from server.extensions import db
-from server.http.errors import ApiError
 from server.models import ChainHead, ConsentRecord, Site, utcnow
-
-ADVERTISING = "advertising"
-# The consent_records.page column holds 512 characters.
-PAGE_MAX = 512
-# Where a visitor decides about one thing without being shown every purpose (COMPLIANCE 22).
-UNASKED_SOURCES = ("placeholder", "api")
-UNASKED_ACTIONS = ("custom", "withdraw")
-
+from server.vocab import (
+    ACCEPT_ALL,
+    ADVERTISING,
+    NECESSARY,
+    PAGE_MAX,
+    REJECT_ALL,
+    UNASKED_ACTIONS,  # where a visitor decides about one thing without seeing every purpose
+    UNASKED_SOURCES,
+    WITHDRAW,
+)
 
 _HEADS = ChainHead.__table__
 # Moving a site's head by n reserves n places in its chain and locks the head row until
@@ -70,37 +73,34 @@ def _check(pub: Published, data: dict[str, Any]) -> None:
     """Refuse a choice that does not fit the published version it names."""
     info = get_version(pub, data["policy_version"])
     if info is None:
-        raise ApiError(422, "Unknown policy version.", {"policy_version": ["Not published."]})
+        raise Invalid("Unknown policy version.", {"policy_version": ["Not published."]})
     choices: dict[str, bool] = data["choices"]
-    if "necessary" in choices:
-        choices.pop("necessary")
+    choices.pop(NECESSARY, None)
     if set(choices) != info.categories:
         missing = sorted(info.categories - set(choices))
         extra = sorted(set(choices) - info.categories)
-        raise ApiError(
-            422,
+        raise Invalid(
             "Choices must name exactly the categories of that version.",
             {"choices": [f"missing: {missing}; unknown: {extra}"]},
         )
     unknown = set(data.get("services") or {}) - info.services
     if unknown:
-        raise ApiError(422, "Unknown services.", {"services": [f"unknown: {sorted(unknown)}"]})
+        raise Invalid("Unknown services.", {"services": [f"unknown: {sorted(unknown)}"]})
     _check_unasked(data, choices)
     if data["language"] not in info.languages:
-        raise ApiError(422, "Unknown language.", {"language": ["Not a language of the site."]})
+        raise Invalid("Unknown language.", {"language": ["Not a language of the site."]})
     if len(page_path(data.get("page")) or "") > PAGE_MAX:
-        raise ApiError(422, "The page path is too long.", {"page": [f"At most {PAGE_MAX}."]})
+        raise Invalid("The page path is too long.", {"page": [f"At most {PAGE_MAX}."]})
     action, values = data["action"], choices
     granted = any(values.values()) or any((data.get("services") or {}).values())
-    if action == "reject_all" and granted:
-        raise ApiError(
-            422, "reject_all must refuse every category and service.", {"action": ["mismatch"]}
+    if action == REJECT_ALL and granted:
+        raise Invalid(
+            "reject_all must refuse every category and service.", {"action": ["mismatch"]}
         )
-    if action == "accept_all":
+    if action == ACCEPT_ALL:
         expected = {k: not (data["gpc"] and k == ADVERTISING) for k in values}
         if values != expected:
-            raise ApiError(
-                422,
+            raise Invalid(
                 "accept_all must grant every category (advertising stays off with GPC).",
                 {"action": ["mismatch"]},
             )
@@ -112,14 +112,13 @@ def _check_unasked(data: dict[str, Any], choices: dict[str, bool | None]) -> Non
     if not unasked:
         return
     if data["source"] not in UNASKED_SOURCES or data["action"] not in UNASKED_ACTIONS:
-        raise ApiError(
-            422,
+        raise Invalid(
             "Only a custom choice or a withdrawal from a placeholder or the API may leave "
             "a category unasked (null).",
             {"choices": [f"not asked: {unasked}"]},
         )
     if len(unasked) == len(choices) and not data.get("services"):
-        raise ApiError(422, "The choice decides nothing.", {"choices": ["every category null"]})
+        raise Invalid("The choice decides nothing.", {"choices": ["every category null"]})
 
 
 def _withdraws(pub: Published, data: dict[str, Any]) -> bool:
@@ -179,13 +178,12 @@ def record_consent(
     given = data.get("consent_id") is not None
     data["consent_id"] = str(data.get("consent_id") or uuid.uuid4())
     item = Pending(pub.site_id, pub.key, prepare(pub, data, user_agent), given)
-    if data["action"] == "withdraw" and not _withdraws(pub, data):
+    if data["action"] == WITHDRAW and not _withdraws(pub, data):
         # Once recorded, a withdrawal has nothing left to withdraw: its replay is still one.
         event_id = item.fields["event_id"]
         original = event_id and stored_events(db.session, pub.site_id, [event_id]).get(event_id)
         if not original:
-            raise ApiError(
-                422,
+            raise Invalid(
                 "withdraw must refuse a category that this consent id had granted.",
                 {"action": ["nothing to withdraw"]},
             )
@@ -234,6 +232,11 @@ def history(site_id: int, consent_id: str) -> list[ConsentRecord]:
             .order_by(ConsentRecord.seq)
         )
     )
+
+
+def init_app(app: Flask) -> None:
+    """Give the app its chain writer, which appends queued records with `append_batch`."""
+    chainwriter.init_app(app, lambda batch, look_up: append_batch(batch, look_up=look_up))
 
 
 def ensure_chain(site: Site) -> None:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from server.domain import drafts, policy
 from server.domain.default_texts import french
+from server.domain.sites import apply_draft, create_site, get_site
+from server.extensions import db
+from server.models import Site
+
+KEY = "demo"
 
 
 def _fr(texts: dict[str, str]) -> dict[str, str]:
@@ -432,3 +438,20 @@ CATEGORIES: list[dict[str, Any]] = [
         ],
     },
 ]
+
+
+def load_demo(origins: list[str] | None = None) -> Site:
+    """Create (once) and publish the demo site; add the given origins (the caller commits)."""
+    site = get_site(KEY)
+    if site is None:
+        site = create_site(KEY, SITE["name"])
+        apply_draft(
+            site, {**{k: v for k, v in SITE.items() if k != "key"}, "categories": CATEGORIES}
+        )
+        db.session.flush()
+        drafts.publish(site, reconsent=False, actor="temoin demo")
+    for origin in origins or []:
+        if origin not in site.origins:
+            site.origins = [*site.origins, origin]
+    policy.invalidate(KEY)
+    return site

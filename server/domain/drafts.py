@@ -5,15 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import select
-
 from server.domain import policy
 from server.domain.audit import record_event
+from server.domain.errors import Conflict, Invalid
+from server.domain.paths import flatten
 from server.domain.schemas_admin import DraftSchema
 from server.domain.sites import apply_draft
 from server.domain.visitor_texts import missing_texts
 from server.extensions import db
-from server.http.errors import ApiError
 from server.models import PolicyVersion, Site
 
 draft_schema = DraftSchema()
@@ -41,12 +40,7 @@ def draft_doc(site: Site) -> dict[str, Any]:
 
 def latest_version(site: Site) -> PolicyVersion | None:
     """Return the site's newest published version."""
-    return db.session.scalar(
-        select(PolicyVersion)
-        .where(PolicyVersion.site_id == site.id)
-        .order_by(PolicyVersion.version.desc())
-        .limit(1)
-    )
+    return policy.latest_version(site.id)
 
 
 def pending_changes(site: Site) -> list[tuple[str, Any, Any]]:
@@ -77,25 +71,27 @@ def save_draft(site: Site, doc: dict[str, Any], actor: str, what: str = "draft")
     return after
 
 
-def publish_draft(site: Site, reconsent: bool, actor: str) -> PolicyVersion:
-    """Publish the draft as the next version.
+def publish(site: Site, reconsent: bool, actor: str) -> PolicyVersion:
+    """Publish the draft as the next version: the one way a version is made (the caller commits).
 
-    409 when nothing changed and no reconsent; 422 naming each text visitors would read that
-    is empty in one of the site's languages.
+    Conflict when nothing changed and no reconsent; Invalid naming each text visitors would
+    read that is empty in one of the site's languages. Audited; the app's cached published
+    configuration of the site is dropped, so the next widget request serves the new version.
     """
     latest = latest_version(site)
     if latest is not None and not reconsent and not pending_changes(site):
-        raise ApiError(409, "Nothing to publish: the draft equals the last published version.")
+        raise Conflict("Nothing to publish: the draft equals the last published version.")
     missing = missing_texts(policy.build_snapshot(site))
     if missing:
-        raise ApiError(
-            422,
+        raise Invalid(
             "Nothing was published: texts shown to visitors are empty in some of the site's "
             "languages.",
             missing,
         )
-    version = policy.publish(site, reconsent=reconsent, actor=actor)
+    version = policy.next_version(site, reconsent, actor)
+    db.session.add(version)
     db.session.flush()
+    policy.invalidate(site.key)
     record_event(
         site.id,
         actor,
@@ -107,32 +103,12 @@ def publish_draft(site: Site, reconsent: bool, actor: str) -> PolicyVersion:
     return version
 
 
-def flatten(obj: Any, path: str = "") -> dict[str, Any]:
-    """Flatten a configuration to readable paths; list items are keyed by slug or name."""
-    if not path and not obj:
-        return {}  # nothing at all (no published version yet): no path either
-    if isinstance(obj, dict) and obj:
-        out: dict[str, Any] = {}
-        for key, value in obj.items():
-            out.update(flatten(value, f"{path}.{key}" if path else str(key)))
-        return out
-    if isinstance(obj, list) and obj and all(isinstance(i, dict) for i in obj):
-        out = {}
-        for i, item in enumerate(obj):
-            key = "slug" if "slug" in item else "name" if "name" in item else ""
-            label = str(item[key]) if key else str(i)
-            rest = {k: v for k, v in item.items() if k != key}
-            out.update(flatten(rest, f"{path}[{label}]") if rest else {f"{path}[{label}]": "∅"})
-        return out
-    return {path: obj}
-
-
 def diff(before: Any, after: Any) -> list[tuple[str, Any, Any]]:
     """List (path, old, new) for every value that differs; None stands for absent."""
-    a, b = flatten(before), flatten(after)
+    a, b = flatten(before, readable=True), flatten(after, readable=True)
     return [(p, a.get(p), b.get(p)) for p in sorted(set(a) | set(b)) if a.get(p) != b.get(p)]
 
 
 def _subset(doc: dict[str, Any], paths: set[str]) -> dict[str, Any]:
-    flat = flatten(doc)
+    flat = flatten(doc, readable=True)
     return {p: flat[p] for p in sorted(paths) if p in flat}

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Select, select
 
 from server.domain.audit import record_event
+from server.domain.consents import history
 from server.domain.policy import iso
 from server.domain.retention import erase_where
 from server.extensions import db
@@ -150,13 +151,7 @@ def _cell(value: Any) -> Any:
 
 def held_on(site: Site, consent_id: str) -> dict[str, Any]:
     """Gather everything held on one consent id: its records and the texts it was given."""
-    records = list(
-        db.session.scalars(
-            select(ConsentRecord)
-            .where(T.site_id == site.id, T.consent_id == consent_id)
-            .order_by(T.seq)
-        )
-    )
+    records = history(site.id, consent_id)
     versions = sorted({r.policy_version for r in records})
     policies = db.session.scalars(
         select(PolicyVersion).where(

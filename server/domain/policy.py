@@ -14,9 +14,7 @@ from sqlalchemy import func, select
 
 from server.extensions import db
 from server.models import PolicyVersion, Site, utcnow
-
-# Version numbers are stored in a 32-bit integer column.
-MAX_VERSION = 2**31 - 1
+from server.vocab import MAX_VERSION
 
 
 def canonical_json(obj: Any) -> str:
@@ -76,13 +74,23 @@ def build_snapshot(site: Site) -> dict[str, Any]:
     }
 
 
-def publish(site: Site, reconsent: bool = False, actor: str = "") -> PolicyVersion:
-    """Freeze the site's draft as its next policy version (the caller commits)."""
+def latest_version(site_id: int) -> PolicyVersion | None:
+    """Return a site's newest published version (None before the first publication)."""
+    return db.session.scalar(
+        select(PolicyVersion)
+        .where(PolicyVersion.site_id == site_id)
+        .order_by(PolicyVersion.version.desc())
+        .limit(1)
+    )
+
+
+def next_version(site: Site, reconsent: bool, actor: str) -> PolicyVersion:
+    """Freeze the site's draft as a new version row (only `drafts.publish` calls this)."""
     snapshot = canonical_json(build_snapshot(site))
     last = db.session.scalar(
         select(func.max(PolicyVersion.version)).where(PolicyVersion.site_id == site.id)
     )
-    version = PolicyVersion(
+    return PolicyVersion(
         site_id=site.id,
         version=(last or 0) + 1,
         snapshot=snapshot,
@@ -91,9 +99,6 @@ def publish(site: Site, reconsent: bool = False, actor: str = "") -> PolicyVersi
         published_at=utcnow(),
         published_by=actor,
     )
-    db.session.add(version)
-    invalidate(site.key)
-    return version
 
 
 @dataclass(frozen=True)
@@ -175,12 +180,7 @@ def _load(key: str) -> Published | None:
     site = db.session.scalar(select(Site).where(Site.key == key))
     if site is None:
         return None
-    latest = db.session.scalar(
-        select(PolicyVersion)
-        .where(PolicyVersion.site_id == site.id)
-        .order_by(PolicyVersion.version.desc())
-        .limit(1)
-    )
+    latest = latest_version(site.id)
     if latest is None:
         return None
     reconsent_version = db.session.scalar(

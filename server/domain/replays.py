@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from server.domain.chainwriter import Pending
-from server.http.errors import ApiError
+from server.domain.errors import Conflict
 from server.models import ConsentRecord
 
 _RECORDS = ConsentRecord.__table__
@@ -35,8 +35,7 @@ def settle(item: Pending, original: dict[str, Any]) -> None:
     """Answer a repeated event with the record first made for it, or refuse other content."""
     keys = REPEATED + (("consent_id",) if item.consent_given else ())
     if any(original[k] != item.fields[k] for k in keys):
-        item.error = ApiError(
-            409,
+        item.error = Conflict(
             "This event_id was already recorded with other content; "
             "a new decision needs a new event_id.",
             {"event_id": ["already recorded with other content"]},

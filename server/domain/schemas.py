@@ -6,12 +6,12 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from server import vocab
 from server.domain.policy import iso
+from server.vocab import anchored
 
-SLUG = validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,39}\Z", error="Not a valid slug.")
-LANG = validate.Regexp(r"^[a-z]{2}(-[A-Za-z]{2})?\Z", error="Not a language tag.")
-ACTIONS = ("accept_all", "reject_all", "custom", "withdraw")
-SOURCES = ("banner", "preferences", "placeholder", "api")
+SLUG = validate.Regexp(anchored(vocab.SLUG), error="Not a valid slug.")
+LANG = validate.Regexp(anchored(vocab.LANGUAGE), error="Not a language tag.")
 
 
 class StrictBool(fields.Boolean):
@@ -53,8 +53,8 @@ class ConsentIn(Schema):
         "(not asked: only in a custom choice or withdrawal from a placeholder or the API).",
     )
     services = _choice_map(200, description="The services decided one by one.")
-    action = fields.String(required=True, validate=validate.OneOf(ACTIONS))
-    source = fields.String(load_default="banner", validate=validate.OneOf(SOURCES))
+    action = fields.String(required=True, validate=validate.OneOf(vocab.ACTIONS))
+    source = fields.String(load_default="banner", validate=validate.OneOf(vocab.SOURCES))
     language = fields.String(required=True, validate=[validate.Length(max=8), LANG])
     page = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2048))
     gpc = StrictBool(load_default=False)

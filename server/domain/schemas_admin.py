@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fnmatch
-import re
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,11 +18,22 @@ from marshmallow import (
     validates_schema,
 )
 
+from server import vocab
 from server.domain.schemas import StrictBool
+from server.vocab import (
+    ACTIONS,
+    FORMATS,
+    LANGUAGE,
+    MAX_LIFETIME_DAYS,
+    MEMBER_ROLES,
+    NECESSARY,
+    ORIGIN,
+    ROLES,
+    SITE_KEY,
+    anchored,
+)
 
-ORIGIN = re.compile(r"^https?://[a-z0-9.-]+(:\d{1,5})?\Z")
-MAX_LIFETIME_DAYS = 395
-# Known tracking cookies that can never be "strictly necessary" (CNIL; COMPLIANCE.md rule 9).
+# Known tracking cookies that can never be "strictly necessary" (CNIL; docs/COMPLIANCE.md, rule 9).
 TRACKERS = (
     "_ga",
     "_ga_*",
@@ -62,13 +72,12 @@ TRACKERS = (
 )
 
 
-SITE_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 SITE_KEY_MESSAGE = "A site key: lowercase letters, digits, - and _ (at most 64), e.g. www."
 
 
 def validate_site_key(key: str) -> str:
     """Refuse a site key that would not fit the widget's address (/w/KEY.js)."""
-    if not SITE_KEY.match(key):
+    if not SITE_KEY.fullmatch(key):
         raise ValueError(f"not a site key: {key!r} ({SITE_KEY_MESSAGE})")
     return key
 
@@ -89,7 +98,7 @@ def validate_origins(origins: list[str]) -> list[str]:
     for origin in origins:
         value = origin.strip().rstrip("/").lower()
         parts = urlsplit(value)
-        if not ORIGIN.match(value) or parts.path or not parts.hostname:
+        if not ORIGIN.fullmatch(value) or parts.path or not parts.hostname:
             raise ValueError(f"not an origin (scheme://host[:port]): {origin!r}")
         clean.append(value)
     return clean
@@ -106,8 +115,8 @@ def is_tracker(name: str) -> bool:
 
 # marshmallow schemas of the editable configuration (admin pages and admin API share them).
 
-SLUG = validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,39}\Z", error="Lowercase letters, digits, - and _.")
-LANG = validate.Regexp(r"^[a-z]{2}(-[A-Za-z]{2})?\Z", error="Not a language tag (fr, en, pt-BR).")
+SLUG = validate.Regexp(anchored(vocab.SLUG), error="Lowercase letters, digits, - and _.")
+LANG = validate.Regexp(anchored(LANGUAGE), error="Not a language tag (fr, en, pt-BR).")
 COLOR = validate.Regexp(r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})\Z", error="A colour like #1f4fd1.")
 COOKIE_NAME = validate.Regexp(r"^[^\s;,=\"]{1,120}\Z", error="A cookie name or pattern (a*).")
 # The cookies.domain column holds 200 characters.
@@ -254,7 +263,7 @@ def category_errors(categories: list[dict[str, Any]]) -> dict[str, Any]:
     """Check what spans categories: unique slugs, `necessary` kept, no tracker in it."""
     errors: dict[str, Any] = {}
     slugs = [c["slug"] for c in categories]
-    if "necessary" not in slugs:
+    if NECESSARY not in slugs:
         errors["categories"] = ["The `necessary` category cannot be removed."]
     elif len(slugs) != len(set(slugs)):
         errors["categories"] = ["Each category slug appears once."]
@@ -266,7 +275,7 @@ def category_errors(categories: list[dict[str, Any]]) -> dict[str, Any]:
             if svc["slug"] in seen:
                 where["slug"] = ["Each service slug appears once in the site."]
             seen.add(svc["slug"])
-            if cat["slug"] == "necessary":
+            if cat["slug"] == NECESSARY:
                 for k, ck in enumerate(svc.get("cookies", [])):
                     if is_tracker(ck["name"]):
                         where.setdefault("cookies", {})[k] = {"name": [tracker_message(ck["name"])]}
@@ -361,7 +370,7 @@ class RangeIn(Schema):
 class ExportIn(RangeIn):
     """An export: a time range and a format."""
 
-    format = fields.String(load_default="csv", validate=validate.OneOf(("csv", "jsonl")))
+    format = fields.String(load_default="csv", validate=validate.OneOf(tuple(FORMATS)))
 
 
 class LogFilterIn(RangeIn):
@@ -369,7 +378,7 @@ class LogFilterIn(RangeIn):
 
     action = fields.String(
         load_default=None,
-        validate=validate.OneOf(("accept_all", "reject_all", "custom", "withdraw")),
+        validate=validate.OneOf(ACTIONS),
     )
     version = fields.Integer(load_default=None, validate=validate.Range(1, 10**9))
     language = fields.String(load_default=None, validate=LANG)
@@ -381,7 +390,7 @@ class MemberIn(Strict):
     """Giving an existing admin a role on a site."""
 
     email = fields.Email(required=True, validate=validate.Length(max=254))
-    role = fields.String(required=True, validate=validate.OneOf(("viewer", "editor", "owner")))
+    role = fields.String(required=True, validate=validate.OneOf(MEMBER_ROLES))
 
     @post_load
     def _lower(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
@@ -393,7 +402,7 @@ class NewSiteIn(Strict):
     """A site a superuser creates from the admin: key, name, origins, perhaps its owner."""
 
     key = fields.String(
-        required=True, validate=validate.Regexp(SITE_KEY.pattern, error=SITE_KEY_MESSAGE)
+        required=True, validate=validate.Regexp(anchored(SITE_KEY), error=SITE_KEY_MESSAGE)
     )
     name = fields.String(required=True, validate=validate.Length(1, 200))
     origins = OriginList(
@@ -419,9 +428,7 @@ class NewSiteIn(Strict):
 class TokenIn(Strict):
     """A new API token: its role and a label saying what it is for."""
 
-    role = fields.String(
-        required=True, validate=validate.OneOf(("viewer", "recorder", "editor", "owner"))
-    )
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
     label = fields.String(load_default="", validate=validate.Length(max=120))
 
 

@@ -10,8 +10,9 @@ from server.domain.consents import ensure_chain
 from server.domain.default_texts import LANGUAGES, banner_texts, category_texts
 from server.extensions import db
 from server.models import Category, Cookie, Service, Site
+from server.vocab import CATEGORIES
 
-DEFAULT_CATEGORIES = ("necessary", "functional", "audience", "sharing", "advertising")
+DEFAULT_CATEGORIES = CATEGORIES
 SETTINGS = (
     "name",
     "languages",

@@ -9,8 +9,8 @@ from sqlalchemy import case, func, true
 from server.domain.log import categories_of, filtered
 from server.extensions import db
 from server.models import ConsentRecord
+from server.vocab import ACTIONS
 
-ACTIONS = ("accept_all", "reject_all", "custom", "withdraw")
 T = ConsentRecord.__table__.c
 
 

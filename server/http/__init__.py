@@ -1,1 +1,1 @@
-"""http"""
+"""HTTP delivery: the public API, the admin API, widget serving, health, and their helpers."""

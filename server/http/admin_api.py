@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
-from sqlalchemy import select
 
-from server.admin.views_log import export_response
-from server.domain.drafts import draft_doc, latest_version, publish_draft, save_draft
+from server.domain import drafts
+from server.domain.drafts import draft_doc, latest_version, save_draft
 from server.domain.policy import iso
 from server.domain.schemas_admin import (
     DraftOut,
@@ -21,16 +20,17 @@ from server.domain.schemas_admin import (
 )
 from server.domain.sites import get_site
 from server.domain.stats import compute
-from server.domain.tokens import allows, find_token, token_digest
 from server.extensions import db
 from server.http import openapi
+from server.http.bearer import bearer_token
 from server.http.errors import ApiError
+from server.http.exports import export_response
 from server.http.jsonbody import read_object
 from server.models import ApiToken, Site
+from server.vocab import EDIT, FORMATS, VIEW, allowed
 
 bp = Blueprint("admin_api", __name__, url_prefix="/api/v1/admin")
 MAX_BODY = 1024 * 1024
-FORMATS = ["csv", "jsonl"]
 
 
 @bp.before_request
@@ -39,24 +39,17 @@ def _bigger_bodies() -> None:
     request.max_content_length = MAX_BODY
 
 
-def _token(header: str | None) -> ApiToken | None:
-    raw = header[len("Bearer ") :].strip() if header and header.startswith("Bearer ") else ""
-    if not raw:
-        return None
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_digest(raw)))
-    return find_token(header, row.site_id) if row is not None else None
-
-
 def authorize(key: str, needed: str) -> tuple[Site, ApiToken]:
-    """Check the bearer token: 401 without a live one, 404 for another site, 403 if too low."""
-    token = _token(request.headers.get("Authorization"))
+    """Check the bearer token: 401 without a live one, 404 for another site, 403 when its role
+    lacks the capability `needed` (see vocab)."""
+    token = bearer_token()
     if token is None:
         raise ApiError(401, "A live API token is required (Authorization: Bearer tmn_…).")
     site = get_site(key)
     if site is None or site.id != token.site_id:
         raise ApiError(404, f"No site {key!r}.")
-    if not allows(token.role, needed):
-        raise ApiError(403, f"This token's role ({token.role}) cannot do this; {needed} needed.")
+    if not allowed(token.role, needed):
+        raise ApiError(403, f"This token's role ({token.role}) cannot do this ({needed}).")
     return site, token
 
 
@@ -84,14 +77,14 @@ def _no_store(resp: Response) -> Response:
 @bp.get("/sites/<key>/draft")
 def get_draft(key: str) -> Response:
     """Return the editable configuration (the draft) of a site."""
-    site, _ = authorize(key, "viewer")
+    site, _ = authorize(key, VIEW)
     return jsonify(_draft_body(site))
 
 
 @bp.put("/sites/<key>/draft")
 def put_draft(key: str) -> Response:
     """Replace the draft; keys left out keep their value. Invalid: 422, draft unchanged."""
-    site, token = authorize(key, "editor")
+    site, token = authorize(key, EDIT)
     body = _json_object()
     current = draft_doc(site)
     save_draft(site, {**current, **body}, _actor(token))
@@ -102,9 +95,9 @@ def put_draft(key: str) -> Response:
 @bp.post("/sites/<key>/publish")
 def publish(key: str) -> Response:
     """Publish the draft as the next version; 409 when nothing changed and no reconsent."""
-    site, token = authorize(key, "editor")
+    site, token = authorize(key, EDIT)
     data = PublishIn().load(_json_object() if request.get_data() else {})
-    version = publish_draft(site, data["reconsent"], _actor(token))
+    version = drafts.publish(site, data["reconsent"], _actor(token))
     db.session.commit()
     body = PublishOut().dump(
         {
@@ -123,7 +116,7 @@ def publish(key: str) -> Response:
 @bp.get("/sites/<key>/consents")
 def consents(key: str) -> Response:
     """Stream the consent log for a date range as CSV or JSON Lines."""
-    site, _ = authorize(key, "viewer")
+    site, _ = authorize(key, VIEW)
     f = ExportIn().load(request.args.to_dict())
     return export_response(site, f)
 
@@ -131,7 +124,7 @@ def consents(key: str) -> Response:
 @bp.get("/sites/<key>/stats")
 def stats(key: str) -> Response:
     """Return decisions and opt-in rates per day, per version and over the range."""
-    site, _ = authorize(key, "viewer")
+    site, _ = authorize(key, VIEW)
     f = RangeIn().load(request.args.to_dict())
     data = compute(site.id, f)
     data.update(

@@ -11,16 +11,16 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 from flask_cors import CORS
 from sqlalchemy.exc import SQLAlchemyError
 
-from server.domain import checkpoints, origins, policy
-from server.domain import consents as consent
+from server.domain import checkpoints, consents, origins, policy
 from server.domain.schemas import CheckpointOut, ConsentIn, ConsentOut, ConsentStateOut, PolicyOut
 from server.domain.sites import get_site
-from server.domain.tokens import allows, find_token
 from server.extensions import db
+from server.http.bearer import bearer_token
 from server.http.errors import ApiError
 from server.http.jsonbody import read_object
 from server.http.limits import consent_limits
 from server.models import utcnow
+from server.vocab import RECORD, allowed
 
 log = logging.getLogger("temoin")
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -69,8 +69,8 @@ def _allowed_origin(pub: policy.Published, readable: bool = False) -> str | None
         if origin is None:
             _refuse_origin(pub, request.headers["Origin"], readable)
         return origin
-    token = find_token(request.headers.get("Authorization"), pub.site_id)
-    if token is None or not allows(token.role, "recorder"):
+    token = bearer_token()
+    if token is None or token.site_id != pub.site_id or not allowed(token.role, RECORD):
         raise ApiError(403, "A request without Origin is a server call and needs a site API token.")
     return None
 
@@ -163,7 +163,7 @@ def record(key: str) -> Response:
     # tell a final refusal (4xx) from a failure to retry.
     g.record_origin = _allowed_origin(pub, readable=True)
     data = consent_in.load(json_body())
-    ack, created = consent.record_consent(pub, data, request.headers.get("User-Agent"))
+    ack, created = consents.record_consent(pub, data, request.headers.get("User-Agent"))
     resp = jsonify(consent_out.dump(ack))
     resp.status_code = 201 if created else 200
     return resp
@@ -180,12 +180,12 @@ def _record_cors(resp: Response) -> Response:
 def consent_state(key: str, consent_id: str) -> Response:
     """Return the current state and the history of one consent id."""
     pub = published_or_404(key)
-    allowed = _site_origin(pub)
+    origin = _site_origin(pub)
     try:
         cid = str(uuid.UUID(consent_id))
     except ValueError as exc:
         raise ApiError(404, "Unknown consent id.") from exc
-    records = consent.history(pub.site_id, cid)
+    records = consents.history(pub.site_id, cid)
     if not records:
         raise ApiError(404, "Unknown consent id.")
     current = records[-1]
@@ -199,7 +199,7 @@ def consent_state(key: str, consent_id: str) -> Response:
     )
     resp = jsonify(body)
     resp.cache_control.no_store = True
-    return _with_cors(resp, allowed)
+    return _with_cors(resp, origin)
 
 
 @bp.get("/sites/<key>/checkpoints/latest")

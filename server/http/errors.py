@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
+from server.domain.errors import Conflict, DomainError, Invalid, Unavailable
 from server.extensions import db
 
 log = logging.getLogger("temoin")
@@ -44,6 +45,15 @@ class ApiError(Exception):
         self.code = code or CODES.get(status, "error")
 
 
+# What each refusal of the domain answers over HTTP.
+STATUS: dict[type[DomainError], int] = {Invalid: 422, Conflict: 409, Unavailable: 503}
+
+
+def status_of(err: DomainError) -> int:
+    """Return the HTTP status a refusal of the domain answers."""
+    return next((s for kind, s in STATUS.items() if isinstance(err, kind)), 422)
+
+
 def envelope(status: int, message: str, errors: Any = None, code: str = "") -> Response:
     """Build the JSON error response."""
     resp = jsonify(
@@ -60,16 +70,27 @@ def _api_error(err: ApiError) -> Response:
     return envelope(err.status, err.message, err.errors, err.code)
 
 
+def _domain_error(err: DomainError) -> Response:
+    resp = envelope(status_of(err), err.message, err.errors)
+    if isinstance(err, Unavailable):
+        resp.headers["Retry-After"] = "5"
+    return resp
+
+
 def _validation_error(err: ValidationError) -> Response:
     return envelope(422, "The request is invalid.", err.normalized_messages())
 
 
-def _http_error(err: HTTPException) -> Response:
-    resp = envelope(err.code or 500, err.description or err.name)
+def copy_headers(err: HTTPException, resp: Response) -> Response:
+    """Give a response the headers an HTTP error carries (Allow, Retry-After...), not its type."""
     for key, value in err.get_headers() or []:
         if key.lower() not in ("content-type", "content-length"):
             resp.headers[key] = value
     return resp
+
+
+def _http_error(err: HTTPException) -> Response:
+    return copy_headers(err, envelope(err.code or 500, err.description or err.name))
 
 
 def _db_unavailable(err: Exception) -> Response:
@@ -89,6 +110,7 @@ def _dbapi_error(err: DBAPIError) -> Response:
 def register(app: Flask) -> None:
     """Register the envelope for every error the app can raise."""
     app.register_error_handler(ApiError, _api_error)
+    app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(ValidationError, _validation_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(OperationalError, _db_unavailable)

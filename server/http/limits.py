@@ -14,9 +14,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Flask, Response, current_app, request
+from flask_limiter import Limiter
 from werkzeug.middleware.proxy_fix import ProxyFix
-
-from server.extensions import limiter
 
 F = TypeVar("F", bound=Callable[..., Any])
 MESSAGE = "Too many requests; try again later."
@@ -27,6 +26,10 @@ def client_key() -> str:
     address = (request.remote_addr or "-").encode()
     secret = str(current_app.config["SECRET_KEY"]).encode()
     return hashlib.blake2b(address, key=secret[:64], digest_size=12).hexdigest()
+
+
+# The one limiter of the app; limits are read from the RATELIMIT_* settings.
+limiter = Limiter(key_func=client_key)
 
 
 def site_key() -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.domain.tokens import check_password
+from server.domain.accounts import check_password
 from server.extensions import db
 from server.models import Admin, AuditEvent
 from tests.admin.conftest import PASSWORD, audit_count, csrf, login, post

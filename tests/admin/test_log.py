@@ -224,7 +224,8 @@ def test_members_and_tokens(as_role, app):
     html = resp.get_data(as_text=True)
     plain = html.split('<code class="token">')[1].split("<")[0]
     assert plain.startswith("tmn_")
-    row = find_token(f"Bearer {plain}", shop.id)
+    row = find_token(plain)
+    assert row is not None and row.site_id == shop.id
     assert row is not None and row.role == "viewer" and row.token_hash != plain
     api = owner.get("/api/v1/admin/sites/shop/stats", headers={"Authorization": f"Bearer {plain}"})
     assert api.status_code == 200

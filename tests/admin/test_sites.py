@@ -7,8 +7,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from server.domain.accounts import upsert_admin
-from server.domain.tokens import check_password
+from server.domain.accounts import check_password, upsert_admin
 from server.domain.visitor_texts import missing_texts
 from server.extensions import db
 from server.models import Admin, AuditEvent, Membership, PolicyVersion, Site

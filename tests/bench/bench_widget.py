@@ -34,8 +34,8 @@ from werkzeug.serving import make_server  # noqa: E402
 from werkzeug.wrappers import Request, Response  # noqa: E402
 
 from server import create_app  # noqa: E402
-from server.demo import load_demo  # noqa: E402
 from server.domain import policy  # noqa: E402
+from server.domain.demo_site import load_demo  # noqa: E402
 from server.extensions import db  # noqa: E402
 from tests.bench.peers import cookieconsent  # noqa: E402
 from tests.browser.temoin_page import BANNER, CHROMIUM, CHROMIUM_ARGS  # noqa: E402

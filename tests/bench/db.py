@@ -21,7 +21,7 @@ def bench_app(url: str, **config: object) -> Flask:
 
 def prepare_database(url: str, origin: str) -> None:
     """Migrate the database and load the demo site, allowing the bench origin."""
-    from server.demo.views import load_demo
+    from server.domain.demo_site import load_demo
 
     app = bench_app(url)
     with app.app_context():

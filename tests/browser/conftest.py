@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from server.demo import load_demo
-from server.domain import policy
+from server.domain import drafts
+from server.domain.demo_site import load_demo
 from server.extensions import db
 from server.models import Site
 from tests.browser.temoin_page import CHROMIUM, CHROMIUM_ARGS
@@ -72,7 +72,9 @@ class Demo:
         """Publish the demo draft as a new version; return its number."""
         with self.app.app_context():
             site = db.session.query(Site).filter_by(key="demo").one()
-            version = policy.publish(site, reconsent=reconsent, actor="browser test")
+            if not reconsent:  # an ordinary new version changes something visitors read
+                site.texts = {**site.texts, "fr": {**site.texts["fr"], "title": "Vos choix"}}
+            version = drafts.publish(site, reconsent=reconsent, actor="browser test")
             db.session.commit()
             number = version.version
         return number

@@ -7,7 +7,7 @@ import time
 from typing import Any
 from urllib.parse import unquote
 
-# Debian's Chromium, as CONVENTIONS.md says (Playwright cannot download a browser here).
+# Debian's Chromium: Playwright cannot download a browser on our CI machines.
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",

@@ -1,4 +1,4 @@
-"""COMPLIANCE.md rules 1-8, 12, 14, 15, 19 and 22 in a real browser, on the demo site."""
+"""docs/COMPLIANCE.md rules 1-8, 12, 14, 15, 19 and 22 in a real browser, on the demo site."""
 
 from __future__ import annotations
 

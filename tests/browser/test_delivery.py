@@ -301,7 +301,7 @@ def test_a_page_at_an_origin_the_site_does_not_allow(browser: Any, demo: Any) ->
     once (no CORS error), the choice applies, nothing is queued or recorded, and the
     refusals are counted for the admin.
     """
-    from server.demo import load_demo
+    from server.domain.demo_site import load_demo
     from server.models import RefusedOrigin
 
     with Blog(demo.url) as blog:

@@ -7,11 +7,28 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, g, has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import text
+from werkzeug.test import TestResponse
 
 from server import create_app
 from server.extensions import db
+
+
+class FreshClient(FlaskClient):
+    """A test client whose every request starts with an empty `g`, as a request does in production.
+
+    The tests hold one app context open across requests (to use `db.session` between them),
+    and Flask then reuses that context, and its `g`, for each request of the test client.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> TestResponse:  # type: ignore[override]
+        """Send a request with nothing left in `g` by the test or an earlier request."""
+        if has_app_context():
+            for name in list(g):
+                g.pop(name)
+        return super().open(*args, **kwargs)
 
 
 def truncate_all() -> None:
@@ -40,6 +57,7 @@ def make_app(request: pytest.FixtureRequest, tmp_path: Path, **config: Any) -> F
     }
     settings.update(config)
     app = create_app(settings)
+    app.test_client_class = FreshClient
     app.instance_path = str(tmp_path / "instance")
     if backend == "postgres":
         with app.app_context():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.domain import policy
+from server.domain import drafts
 from server.domain.sites import apply_draft, create_site
 from server.extensions import db
 from server.models import Site
@@ -44,7 +44,7 @@ def make_site(key: str = "shop", publish: bool = True, **overrides: Any) -> Site
     apply_draft(site, doc)
     db.session.flush()
     if publish:
-        policy.publish(site)
+        drafts.publish(site, reconsent=False, actor="test")
     db.session.commit()
     return site
 

@@ -5,20 +5,20 @@ from __future__ import annotations
 from typing import IO
 
 import click
-from flask import Flask
 from flask.cli import with_appcontext
 from marshmallow import ValidationError
 
 from server.domain.log import export_lines
 from server.domain.schemas_admin import ExportIn
 from server.domain.sites import get_site
+from server.vocab import FORMATS
 
 
 @click.command("export")
 @click.argument("site_key")
 @click.option("--from", "start", default=None, help="YYYY-MM-DD or ISO 8601 (UTC), inclusive.")
 @click.option("--to", "end", default=None, help="YYYY-MM-DD (whole day) or ISO 8601, inclusive.")
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv")
+@click.option("--format", "fmt", type=click.Choice(tuple(FORMATS)), default="csv")
 @click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-")
 @with_appcontext
 def export_cmd(
@@ -36,6 +36,4 @@ def export_cmd(
         output.write(chunk)
 
 
-def register(app: Flask) -> None:
-    """Add the admin's commands to the app's command line."""
-    app.cli.add_command(export_cmd)
+COMMANDS = (export_cmd,)

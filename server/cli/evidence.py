@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
@@ -96,7 +96,4 @@ def purge_cmd(days: int | None) -> None:
         write_checkpoint(site)
 
 
-def register(app: Flask) -> None:
-    """Add the evidence commands to the app's command line."""
-    for command in (verify_log, checkpoint_cmd, purge_cmd):
-        app.cli.add_command(command)
+COMMANDS = (verify_log, checkpoint_cmd, purge_cmd)

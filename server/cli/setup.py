@@ -1,32 +1,26 @@
-"""The `temoin` command: database, demo, admins, sites, tokens, log verification, retention."""
+"""`temoin init-db`, `demo`, `create-admin`, `create-site`, `create-token`: setting up."""
 
 from __future__ import annotations
 
 import secrets
 
 import click
-from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask import current_app
+from flask.cli import with_appcontext
 from flask_migrate import upgrade
+from werkzeug.serving import run_simple
 
+from server.domain.accounts import find_admin, has_sites, new_admin, set_role, upsert_admin
+from server.domain.demo_site import KEY, load_demo
+from server.domain.schemas_admin import validate_email, validate_origins, validate_site_key
+from server.domain.sites import create_site, get_site
+from server.domain.tokens import create_token
 from server.extensions import db
-from server.models import ROLES, Site
-
-
-def _create_app() -> Flask:
-    from server import create_app
-
-    return create_app()
-
-
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
-def cli() -> None:
-    """Témoin: a self-hosted consent management platform."""
+from server.models import Site
+from server.vocab import MEMBER_ROLES, OWNER, ROLES
 
 
 def _site_or_exit(key: str) -> Site:
-    from server.domain.sites import get_site
-
     site = get_site(key)
     if site is None:
         raise click.ClickException(f"no site {key!r}")
@@ -45,7 +39,7 @@ def init_db() -> None:
 @click.argument("email")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--site", "sites", multiple=True, help="Site key to own (repeatable).")
-@click.option("--role", type=click.Choice(["viewer", "editor", "owner"]), default="owner")
+@click.option("--role", type=click.Choice(MEMBER_ROLES), default=OWNER)
 @click.option(
     "--superuser/--no-superuser",
     default=None,
@@ -56,8 +50,6 @@ def create_admin(
     email: str, password: str, sites: tuple[str, ...], role: str, superuser: bool | None
 ) -> None:
     """Create an admin (or reset its password) and give it a role on sites."""
-    from server.domain.accounts import has_sites, upsert_admin
-
     if len(password) < 10:
         raise click.ClickException("the password needs at least 10 characters")
     try:
@@ -99,10 +91,6 @@ def create_site_cmd(
     key: str, origins: tuple[str, ...], name: str | None, owner: str | None
 ) -> None:
     """Create a site with the five purposes and default French and English texts."""
-    from server.domain.accounts import find_admin, new_admin, set_role
-    from server.domain.schemas_admin import validate_email, validate_origins, validate_site_key
-    from server.domain.sites import create_site, get_site
-
     try:
         validate_site_key(key)
         clean = validate_origins(list(origins))
@@ -117,7 +105,7 @@ def create_site_cmd(
         admin = find_admin(email)
         if admin is None:
             admin, password = new_admin(email)
-        set_role(admin, site, "owner")
+        set_role(admin, site, OWNER)
     db.session.commit()
     click.echo(
         f"site {key} created with default French and English texts: sign in at /admin/, "
@@ -142,8 +130,6 @@ def create_site_cmd(
 @with_appcontext
 def create_token_cmd(site_key: str, role: str, label: str) -> None:
     """Create an API token for a site; it is printed once and stored hashed."""
-    from server.domain.tokens import create_token
-
     site = _site_or_exit(site_key)
     _, plain = create_token(site, role, label)
     db.session.commit()
@@ -157,15 +143,12 @@ def create_token_cmd(site_key: str, role: str, label: str) -> None:
 @with_appcontext
 def demo_cmd(host: str, port: int, no_serve: bool) -> None:
     """Create the database if missing, load the demo site, create an admin, and serve."""
-    from server.demo import load_demo
-    from server.domain.accounts import upsert_admin
-
     upgrade()
     shown = "localhost" if host in ("0.0.0.0", "::") else host
     origins = [f"http://{shown}:{port}", f"http://127.0.0.1:{port}", f"http://localhost:{port}"]
     load_demo(origins)
     password = secrets.token_urlsafe(12)
-    upsert_admin("admin@demo.temoin", password, {"demo": "owner"})
+    upsert_admin("admin@demo.temoin", password, {KEY: OWNER})
     db.session.commit()
     base = f"http://{shown}:{port}"
     click.echo(
@@ -179,24 +162,8 @@ def demo_cmd(host: str, port: int, no_serve: bool) -> None:
     )
     if not no_serve:
         # Flask's app.run() refuses to start under its own CLI; serve with Werkzeug directly.
-        from werkzeug.serving import run_simple
-
         db.session.remove()
         run_simple(host, port, current_app._get_current_object(), threaded=True)
 
 
-def register_commands(app: Flask) -> None:
-    """Add the Témoin commands to the app's command line."""
-    for command in (
-        init_db,
-        create_admin,
-        create_site_cmd,
-        create_token_cmd,
-        demo_cmd,
-    ):
-        app.cli.add_command(command)
-    from server import cli_evidence
-    from server import cli_export as cli_admin
-
-    cli_admin.register(app)
-    cli_evidence.register(app)
+COMMANDS = (init_db, create_admin, create_site_cmd, create_token_cmd, demo_cmd)

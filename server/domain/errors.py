@@ -1,0 +1,26 @@
+"""What the domain refuses, and why: each error names a kind the delivery layers translate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """A request the domain refuses; `errors` names each field that is wrong."""
+
+    def __init__(self, message: str, errors: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+
+
+class Invalid(DomainError):
+    """The input breaks a rule (the HTTP API answers 422)."""
+
+
+class Conflict(DomainError):
+    """The input contradicts what is stored (409)."""
+
+
+class Unavailable(DomainError):
+    """The database or the consent log cannot answer now; nothing was stored (503)."""
