@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import brotli
 from flask import Blueprint, Flask, Response, current_app, request
 
-from . import policy
+from . import policy, texts
 
 bp = Blueprint("widget", __name__)
 
@@ -67,11 +69,21 @@ def bundle() -> tuple[bytes, str]:
     return cache.bundle
 
 
-def boot_call(config_json: str) -> str:
-    """Return the statement that boots the bundle with a site's configuration."""
+def boot_call(config_json: str, labels_json: str = "{}") -> str:
+    """Return the statement that boots the bundle with a site's configuration and labels."""
     # Keep the JSON inert anywhere JavaScript may be pasted (inline <script>, old parsers).
-    safe = config_json.replace("<", "\\u003c").replace("\u2028", "\\u2028")
+    args = config_json + "," + labels_json
+    safe = args.replace("<", "\\u003c").replace("\u2028", "\\u2028")
     return ";window.Temoin&&Temoin._boot(" + safe.replace("\u2029", "\\u2029") + ");\n"
+
+
+def _compact(obj: Any) -> str:
+    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
+
+
+def boot_for(doc: dict[str, Any]) -> str:
+    """Return the boot statement of a published document: only the languages it offers."""
+    return boot_call(_compact(texts.for_languages(doc)), _compact(texts.labels_for(doc)))
 
 
 def body_for(pub: policy.Published) -> Body:
@@ -84,7 +96,7 @@ def body_for(pub: policy.Published) -> Body:
     cached = cache.by_site.get(pub.key)
     if cached is not None and cached.key == key:
         return cached
-    raw = code + b"\n" + boot_call(pub.json).encode("utf-8")
+    raw = code + b"\n" + boot_for(doc).encode("utf-8")
     made = Body(
         key=key,
         tag=hashlib.sha256(raw).hexdigest()[:32],

@@ -17,12 +17,17 @@ from server.extensions import db
 URL = "/w/demo.js"
 
 
-def boot_config(body: bytes) -> dict[str, Any]:
-    """Return the configuration the response boots the bundle with."""
+def boot_args(body: bytes) -> list[Any]:
+    """Return the arguments the response boots the bundle with: configuration and labels."""
     code, _, call = body.decode("utf-8").rpartition("\n;window.Temoin&&Temoin._boot(")
     assert code, "the bundle comes first"
     assert call.endswith(");\n")
-    return json.loads(call[: -len(");\n")])
+    return json.loads("[" + call[: -len(");\n")] + "]")
+
+
+def boot_config(body: bytes) -> dict[str, Any]:
+    """Return the configuration the response boots the bundle with."""
+    return boot_args(body)[0]
 
 
 def test_one_response_holds_bundle_and_published_config(client: FlaskClient, demo: Any) -> None:
@@ -130,9 +135,8 @@ def test_config_json_cannot_break_out() -> None:
         json.dumps({"t": "</script><script>x\u2028y\u2029"}, ensure_ascii=False)
     )
     assert "</script" not in call and "\u2028" not in call and "\u2029" not in call
-    assert json.loads(call.split("(", 1)[1].rsplit(")", 1)[0]) == {
-        "t": "</script><script>x\u2028y\u2029"
-    }
+    args = json.loads("[" + call.split("(", 1)[1].rsplit(")", 1)[0] + "]")
+    assert args == [{"t": "</script><script>x\u2028y\u2029"}, {}]
 
 
 def test_two_apps_in_one_process_never_serve_each_others_site(request, tmp_path) -> None:

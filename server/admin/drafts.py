@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from .. import policy
+from ..default_texts import with_new_languages
 from ..errors import ApiError
 from ..extensions import db
 from ..models import PolicyVersion, Site
@@ -58,8 +59,8 @@ def pending_changes(site: Site) -> list[tuple[str, Any, Any]]:
 
 def save_draft(site: Site, doc: dict[str, Any], actor: str, what: str = "draft") -> dict[str, Any]:
     """Validate a whole draft document and make it the site's draft (raises ValidationError)."""
-    loaded = draft_schema.load(doc)
     before = draft_doc(site)
+    loaded = with_new_languages(draft_schema.load(doc), before["languages"])
     apply_draft(site, loaded)
     db.session.flush()
     db.session.expire(site, ["categories"])
