@@ -82,7 +82,8 @@ def for_languages(doc: dict[str, Any]) -> dict[str, Any]:
                 **svc,
                 "texts": _only(svc.get("texts"), langs),
                 "cookies": [
-                    {**ck, "texts": _only(ck.get("texts"), langs)} for ck in svc.get("cookies") or []
+                    {**ck, "texts": _only(ck.get("texts"), langs)}
+                    for ck in svc.get("cookies") or []
                 ],
             }
             for svc in cat.get("services") or []
