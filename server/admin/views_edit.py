@@ -7,6 +7,7 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
+from .. import texts
 from ..extensions import db
 from ..models import Site
 from ..schemas_admin import BANNER_KEYS
@@ -93,6 +94,7 @@ def settings(site: Site) -> Any:
             errors=errors,
             languages=doc["languages"],
             banner_keys=BANNER_KEYS,
+            language_names=texts.names(),
         ),
         status,
     )

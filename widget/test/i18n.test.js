@@ -66,7 +66,7 @@ test('placeholders are replaced as plain text', () => {
 test('cookie lifetimes read as a session, months or days, in plural forms', () => {
   const say = (lang, days) => lifetimeText(translator(site([lang]), lang, labels(lang)), days, lang)
   const cases = {
-    fr: [[0, 'session'], [1, '1 jour'], [7, '7 jours'], [30, '1 mois'], [182, '6 mois'], [395, '13 mois'], [400, '400 jours']],
+    fr: [[0, 'session'], [1, '1\u00a0jour'], [7, '7\u00a0jours'], [30, '1\u00a0mois'], [182, '6\u00a0mois'], [395, '13\u00a0mois'], [400, '400\u00a0jours']],
     en: [[1, '1 day'], [2, '2 days'], [31, '1 month'], [395, '13 months']],
     ru: [[1, '1 день'], [3, '3 дня'], [5, '5 дней'], [21, '21 день'], [61, '2 месяца'], [395, '13 месяцев']],
     pl: [[2, '2 dni'], [30, '1 miesiąc'], [122, '4 miesiące'], [395, '13 miesięcy']],
