@@ -205,6 +205,5 @@ def preview_js(site: Site, lang: str) -> Response:
     except FileNotFoundError:
         body = "console.warn('Témoin: the widget bundle is not built (widget/dist/temoin.js).');"
         return Response(body, status=503, mimetype="application/javascript")
-    config = json.dumps(draft_config(site), ensure_ascii=False, separators=(",", ":"))
-    body = code + b"\n" + widget.boot_call(config).encode("utf-8")
+    body = code + b"\n" + widget.boot_for(draft_config(site)).encode("utf-8")
     return Response(body, mimetype="application/javascript; charset=utf-8")
