@@ -115,9 +115,9 @@ def test_create_site_starts_with_complete_french_and_english_texts(runner):
     doc = draft_doc(site)
     assert doc["languages"] == ["fr", "en"] and doc["default_language"] == "fr"
     assert missing_texts(doc) == {}
-    assert doc["texts"] == BANNER
+    assert doc["texts"] == {lang: BANNER[lang] for lang in ("fr", "en")}
     for cat in doc["categories"]:
-        assert cat["texts"] == CATEGORIES[cat["slug"]], cat["slug"]
+        assert cat["texts"] == {lang: CATEGORIES[cat["slug"]][lang] for lang in ("fr", "en")}
         assert cat["texts"]["fr"]["name"] != cat["slug"]
     # The banner a visitor would read names purposes, and says consent can be withdrawn.
     assert "retirer votre consentement à tout moment" in doc["texts"]["fr"]["withdraw"]

@@ -15,9 +15,10 @@ from sqlalchemy import func, select
 from server.domain import policy
 from server.domain.chainwriter import Pending, writer
 from server.domain.consents import prepare
+from server.domain.errors import DomainError
 from server.domain.verify import verify_chain
 from server.extensions import db
-from server.http.errors import ApiError
+from server.http.errors import status_of
 from server.models import ConsentRecord, Site
 from tests.support.env import PG_URL, need
 from tests.support.gunicorn import Gunicorn
@@ -48,7 +49,7 @@ def test_a_record_the_database_refuses_fails_alone(app, caplog):
         writer(app).settle(batch)
     good, bad = [batch[0], batch[2]], batch[1]
     assert all(item.done.is_set() and item.error is None for item in good)
-    assert isinstance(bad.error, ApiError) and bad.error.status == 422
+    assert isinstance(bad.error, DomainError) and status_of(bad.error) == 422
     assert "writing one by one" in caplog.text
     assert "consent record not written" in caplog.text  # the database's error, logged
     db.session.expire_all()

@@ -13,17 +13,22 @@ from flask.testing import FlaskClient
 
 from server.domain import drafts, policy
 from server.extensions import db
-from server.http import widget
+from server.http import bundle
 
 URL = "/w/demo.js"
 
 
-def boot_config(body: bytes) -> dict[str, Any]:
-    """Return the configuration the response boots the bundle with."""
+def boot_args(body: bytes) -> list[Any]:
+    """Return the arguments the response boots the bundle with: configuration and labels."""
     code, _, call = body.decode("utf-8").rpartition("\n;window.Temoin&&Temoin._boot(")
     assert code, "the bundle comes first"
     assert call.endswith(");\n")
-    return json.loads(call[: -len(");\n")])
+    return json.loads("[" + call[: -len(");\n")] + "]")
+
+
+def boot_config(body: bytes) -> dict[str, Any]:
+    """Return the configuration the response boots the bundle with."""
+    return boot_args(body)[0]
 
 
 def test_one_response_holds_bundle_and_published_config(client: FlaskClient, demo: Any) -> None:
@@ -35,8 +40,8 @@ def test_one_response_holds_bundle_and_published_config(client: FlaskClient, dem
     assert resp.headers["Cache-Control"] == "public, max-age=300"
     assert resp.headers["Vary"] == "Accept-Encoding"
     assert "Content-Encoding" not in resp.headers
-    bundle, _ = widget.bundle()
-    assert resp.data.startswith(bundle)
+    code, _ = bundle.bundle()
+    assert resp.data.startswith(code)
     pub = policy.get_published("demo")
     assert pub is not None
     assert boot_config(resp.data) == pub.document
@@ -90,8 +95,8 @@ def test_bodies_are_precomputed_once_per_version(
     client: FlaskClient, demo: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls = []
-    real = widget.brotli.compress
-    monkeypatch.setattr(widget.brotli, "compress", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = bundle.brotli.compress
+    monkeypatch.setattr(bundle.brotli, "compress", lambda *a, **k: calls.append(1) or real(*a, **k))
     for _ in range(3):
         assert client.get(URL, headers={"Accept-Encoding": "br"}).status_code == 200
     assert len(calls) == 1
@@ -127,13 +132,12 @@ def test_unknown_site_is_a_javascript_comment(client: FlaskClient, demo: Any, ke
 
 
 def test_config_json_cannot_break_out() -> None:
-    call = widget.boot_call(
+    call = bundle.boot_call(
         json.dumps({"t": "</script><script>x\u2028y\u2029"}, ensure_ascii=False)
     )
     assert "</script" not in call and "\u2028" not in call and "\u2029" not in call
-    assert json.loads(call.split("(", 1)[1].rsplit(")", 1)[0]) == {
-        "t": "</script><script>x\u2028y\u2029"
-    }
+    args = json.loads("[" + call.split("(", 1)[1].rsplit(")", 1)[0] + "]")
+    assert args == [{"t": "</script><script>x\u2028y\u2029"}, {}]
 
 
 def test_two_apps_in_one_process_never_serve_each_others_site(request, tmp_path) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
+from server import texts
 from server.admin import bp
 from server.admin.access import actor, site_view
 from server.admin.forms import blank, errors_of, lines, load_form, row_count, words
@@ -95,6 +96,7 @@ def settings(site: Site) -> Any:
             errors=errors,
             languages=doc["languages"],
             banner_keys=BANNER_KEYS,
+            language_names=texts.names(),
         ),
         status,
     )

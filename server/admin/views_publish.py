@@ -20,7 +20,7 @@ from server.domain.origins import refused_origins
 from server.domain.schemas_admin import PublishIn
 from server.domain.visitor_texts import fallbacks
 from server.extensions import db
-from server.http import widget
+from server.http import bundle
 from server.http.csp import content_security_policy
 from server.http.errors import status_of
 from server.models import ConsentRecord, PolicyVersion, Site, utcnow
@@ -203,10 +203,9 @@ def preview_js(site: Site, lang: str) -> Response:
     if lang not in site.languages:
         abort(404)
     try:
-        code, _ = widget.bundle()
+        code, _ = bundle.bundle()
     except FileNotFoundError:
         body = "console.warn('Témoin: the widget bundle is not built (widget/dist/temoin.js).');"
         return Response(body, status=503, mimetype="application/javascript")
-    config = json.dumps(draft_config(site), ensure_ascii=False, separators=(",", ":"))
-    body = code + b"\n" + widget.boot_call(config).encode("utf-8")
+    body = code + b"\n" + bundle.boot_for(draft_config(site)).encode("utf-8")
     return Response(body, mimetype="application/javascript; charset=utf-8")

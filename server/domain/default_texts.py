@@ -1,4 +1,4 @@
-"""The texts a new site starts with: its banner and its five purposes, in French and English.
+"""The texts a new site starts with: its banner and its five purposes, in every built-in language.
 
 Written for a French (CNIL) site: each purpose says what it is for and what refusing costs,
 the banner says that refusing is as easy as accepting and that consent can be withdrawn at
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from typing import Any
+
+from server import texts
 
 NBSP = "\u00a0"  # espace insécable: before « : » and inside « guillemets »
 NNBSP = "\u202f"  # espace fine insécable: before « ; », « ! » and « ? »
@@ -22,8 +24,8 @@ def french(text: str) -> str:
     """Apply French typography: « guillemets » with non-breaking spaces, the same before : ; ! ?,
     and curly apostrophes.
 
-    The texts below are written with ordinary spaces, which keeps them readable here; what
-    visitors get never breaks a line before a colon or inside guillemets.
+    Texts typed with ordinary spaces stay readable; what visitors get never breaks a line
+    before a colon or inside guillemets.
     """
     text = _QUOTED.sub(lambda m: f"« {m.group(1) or m.group(2)} »", text)
     text = _IN_QUOTES.sub(lambda m: f"«{NBSP}{m.group(1)}{NBSP}»", text)
@@ -32,167 +34,17 @@ def french(text: str) -> str:
     return text.replace("'", "’")
 
 
-def _fr(texts: dict[str, str]) -> dict[str, str]:
-    return {key: french(value) for key, value in texts.items()}
-
-
-BANNER: dict[str, dict[str, str]] = {
-    "fr": _fr(
-        {
-            "title": "Vos choix en matière de cookies",
-            "description": (
-                "Avec votre accord, nous et nos partenaires utilisons des cookies et des "
-                "technologies similaires pour stocker et lire des informations sur votre "
-                "terminal, aux fins indiquées ci-dessous. Les cookies strictement nécessaires "
-                "au fonctionnement du site sont déposés sans votre accord. Refuser les autres "
-                "ne vous empêche pas d'utiliser le site."
-            ),
-            "withdraw": (
-                "Vous pouvez accepter ou refuser chaque finalité, et retirer votre "
-                "consentement à tout moment, aussi simplement que vous l'avez donné, depuis le "
-                "lien de gestion des cookies présent sur chaque page."
-            ),
-            "accept_all": "Tout accepter",
-            "reject_all": "Tout refuser",
-            "customize": "Personnaliser",
-            "save": "Enregistrer mes choix",
-            "services_link": "Voir la liste des partenaires",
-            "preferences_title": "Paramétrer les cookies",
-            "close": "Fermer",
-        }
-    ),
-    "en": {
-        "title": "Your cookie choices",
-        "description": (
-            "With your agreement, we and our partners use cookies and similar technologies to "
-            "store and read information on your device, for the purposes listed below. Cookies "
-            "strictly necessary for the site to work are set without your agreement. Refusing "
-            "the others does not stop you from using the site."
-        ),
-        "withdraw": (
-            "You can accept or refuse each purpose, and withdraw your consent at any time, as "
-            "easily as you gave it, from the cookie settings link on every page."
-        ),
-        "accept_all": "Accept all",
-        "reject_all": "Reject all",
-        "customize": "Customize",
-        "save": "Save my choices",
-        "services_link": "See the list of partners",
-        "preferences_title": "Cookie settings",
-        "close": "Close",
-    },
-}
-
+# Every built-in language, from its file in server/texts/ (French and English were written
+# first, for a French (CNIL) site; the others translate them).
+BANNER: dict[str, dict[str, str]] = {lang: texts.banner(lang) for lang in texts.LANGUAGES}
 # Purpose names are short and are not "Cookies de …": the banner lists them after
 # « Finalités : » and a blocked frame's placeholder says « (cookies « NAME ») ».
 CATEGORIES: dict[str, dict[str, dict[str, str]]] = {
-    "necessary": {
-        "fr": _fr(
-            {
-                "name": "Strictement nécessaires",
-                "description": (
-                    "Indispensables au fonctionnement du site et à sa sécurité : maintien de "
-                    "votre session, répartition de la charge, mémorisation de vos choix en "
-                    "matière de cookies. Exemptés de consentement, ils ne peuvent pas être "
-                    "désactivés."
-                ),
-            }
-        ),
-        "en": {
-            "name": "Strictly necessary",
-            "description": (
-                "Needed for the site to work and to keep it secure: keeping your session, "
-                "balancing the load, remembering your cookie choices. Exempt from consent, "
-                "they cannot be switched off."
-            ),
-        },
-    },
-    "functional": {
-        "fr": _fr(
-            {
-                "name": "Fonctionnalités",
-                "description": (
-                    "Ils améliorent votre confort de navigation et personnalisent le contenu "
-                    "et l'expérience du site : préférences d'affichage, messagerie "
-                    "instantanée, outils d'aide. Sans eux, certaines fonctionnalités peuvent "
-                    "être indisponibles."
-                ),
-            }
-        ),
-        "en": {
-            "name": "Functionality",
-            "description": (
-                "They make browsing easier and personalise the site's content and experience: "
-                "display preferences, live chat, help tools. Without them, some features may "
-                "be unavailable."
-            ),
-        },
-    },
-    "audience": {
-        "fr": _fr(
-            {
-                "name": "Mesure d'audience",
-                "description": (
-                    "Ils mesurent la fréquentation du site et la façon dont il est utilisé "
-                    "(pages consultées, parcours, durée des visites, erreurs rencontrées) afin "
-                    "d'en améliorer le contenu et l'ergonomie. Les statistiques produites "
-                    "sont agrégées."
-                ),
-            }
-        ),
-        "en": {
-            "name": "Audience measurement",
-            "description": (
-                "They measure visits to the site and how it is used (pages viewed, paths, "
-                "length of visits, errors met) to improve its content and ease of use. The "
-                "statistics produced are aggregated."
-            ),
-        },
-    },
-    "sharing": {
-        "fr": _fr(
-            {
-                "name": "Partage sur les réseaux sociaux",
-                "description": (
-                    "Ils permettent de partager des contenus du site grâce aux boutons des "
-                    "réseaux sociaux. Le réseau social qui fournit un bouton peut vous "
-                    "identifier et suivre votre navigation sur le site, même si vous ne "
-                    "cliquez pas dessus, dès lors que vous êtes connecté à votre compte."
-                ),
-            }
-        ),
-        "en": {
-            "name": "Social media sharing",
-            "description": (
-                "They let you share the site's content with the social networks' buttons. The "
-                "network providing a button may identify you and follow your browsing on the "
-                "site, even if you do not click it, whenever you are signed in to your account."
-            ),
-        },
-    },
-    "advertising": {
-        "fr": _fr(
-            {
-                "name": "Publicité personnalisée",
-                "description": (
-                    "Déposés par nous ou par nos partenaires publicitaires, ils permettent de "
-                    "vous présenter des publicités adaptées à vos centres d'intérêt, sur ce "
-                    "site et en dehors, et d'en mesurer l'efficacité. Les refuser est sans "
-                    "incidence sur votre utilisation du site."
-                ),
-            }
-        ),
-        "en": {
-            "name": "Personalised advertising",
-            "description": (
-                "Set by us or by our advertising partners, they show you advertisements "
-                "matched to your interests, on this site and elsewhere, and measure their "
-                "effectiveness. Refusing them does not affect your use of the site."
-            ),
-        },
-    },
+    slug: {lang: texts.load(lang)["categories"][slug] for lang in texts.LANGUAGES}
+    for slug in texts.load("fr")["categories"]
 }
 
+# The languages a new site starts with.
 LANGUAGES = ("fr", "en")
 
 
@@ -203,5 +55,33 @@ def banner_texts(languages: list[str]) -> dict[str, Any]:
 
 def category_texts(slug: str, languages: list[str]) -> dict[str, Any]:
     """Return the default name and description of a purpose, in the languages that have them."""
-    texts = CATEGORIES.get(slug, {})
-    return {lang: dict(texts[lang]) for lang in languages if lang in texts}
+    by_lang = CATEGORIES.get(slug, {})
+    return {lang: dict(by_lang[lang]) for lang in languages if lang in by_lang}
+
+
+def _filled(own: Any, defaults: dict[str, str]) -> dict[str, str]:
+    own = dict(own or {})
+    return {**own, **{k: v for k, v in defaults.items() if not str(own.get(k) or "").strip()}}
+
+
+def with_new_languages(doc: dict[str, Any], before: list[str]) -> dict[str, Any]:
+    """Fill the texts a draft leaves empty in the languages it offers and `before` did not.
+
+    Turning a language on gives the banner and the built-in purposes their default texts in it,
+    to review before publishing; services and cookies have none (publishing names what is
+    left empty). Languages already offered keep what the site wrote, even blanks.
+    """
+    new = [lang for lang in doc.get("languages") or [] if lang not in before and lang in BANNER]
+    if not new:
+        return doc
+    own = dict(doc.get("texts") or {})
+    for lang in new:
+        own[lang] = _filled(own.get(lang), BANNER[lang])
+    categories = []
+    for cat in doc.get("categories") or []:
+        cat_texts = dict(cat.get("texts") or {})
+        for lang in new:
+            if cat["slug"] in CATEGORIES:
+                cat_texts[lang] = _filled(cat_texts.get(lang), CATEGORIES[cat["slug"]][lang])
+        categories.append({**cat, "texts": cat_texts})
+    return {**doc, "texts": own, "categories": categories}

@@ -7,6 +7,7 @@ from typing import Any
 
 from server.domain import policy
 from server.domain.audit import record_event
+from server.domain.default_texts import with_new_languages
 from server.domain.errors import Conflict, Invalid
 from server.domain.paths import flatten
 from server.domain.schemas_admin import DraftSchema
@@ -52,8 +53,8 @@ def pending_changes(site: Site) -> list[tuple[str, Any, Any]]:
 
 def save_draft(site: Site, doc: dict[str, Any], actor: str, what: str = "draft") -> dict[str, Any]:
     """Validate a whole draft document and make it the site's draft (raises ValidationError)."""
-    loaded = draft_schema.load(doc)
     before = draft_doc(site)
+    loaded = with_new_languages(draft_schema.load(doc), before["languages"])
     apply_draft(site, loaded)
     db.session.flush()
     db.session.expire(site, ["categories"])

@@ -20,6 +20,7 @@ from marshmallow import (
 
 from server import vocab
 from server.domain.schemas import StrictBool
+from server.texts import LANGUAGES
 from server.vocab import (
     ACTIONS,
     FORMATS,
@@ -117,6 +118,10 @@ def is_tracker(name: str) -> bool:
 
 SLUG = validate.Regexp(anchored(vocab.SLUG), error="Lowercase letters, digits, - and _.")
 LANG = validate.Regexp(anchored(LANGUAGE), error="Not a language tag (fr, en, pt-BR).")
+# A site offers only languages the widget has labels in (server/texts/), so nothing falls back.
+BUILTIN_LANGUAGE = validate.OneOf(
+    LANGUAGES, error="Not a built-in language. One of: " + ", ".join(LANGUAGES) + "."
+)
 COLOR = validate.Regexp(r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})\Z", error="A colour like #1f4fd1.")
 COOKIE_NAME = validate.Regexp(r"^[^\s;,=\"]{1,120}\Z", error="A cookie name or pattern (a*).")
 # The cookies.domain column holds 200 characters.
@@ -223,7 +228,9 @@ class DraftSchema(Strict):
     name = fields.String(required=True, validate=validate.Length(1, 200))
     origins = OriginList(fields.String(validate=validate.Length(max=300)), required=True)
     languages = fields.List(
-        fields.String(validate=LANG), required=True, validate=validate.Length(1, 12)
+        fields.String(validate=BUILTIN_LANGUAGE),
+        required=True,
+        validate=validate.Length(1, len(LANGUAGES)),
     )
     default_language = fields.String(required=True, validate=LANG)
     lifetime_days = fields.Integer(

@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from server.domain.schemas_admin import BANNER_KEYS
+from server.texts import LANGUAGES
 
-# Languages of the widget's own labels (widget/src/core/i18n.js, BUILTIN): « Toujours actif »,
-# « Durée », « Finalités : », the placeholders of blocked frames, the floating button.
-WIDGET_LANGUAGES = ("fr", "en")
+# Languages of the widget's own labels (server/texts/*.json, sent with /w/KEY.js): « Toujours
+# actif », « Durée », « Finalités : », the placeholders of blocked frames, the floating button.
+WIDGET_LANGUAGES = LANGUAGES
 CATEGORY_KEYS = ("name", "description")
 SERVICE_KEYS = ("description",)
 COOKIE_KEYS = ("purpose",)
@@ -77,7 +78,7 @@ class Fallback:
 def fallbacks(doc: dict[str, Any]) -> list[Fallback]:
     """List, per language of the site, the texts visitors would read in another language."""
     default = doc.get("default_language") or ""
-    labels = default if default in WIDGET_LANGUAGES else WIDGET_LANGUAGES[-1]
+    labels = default if default in WIDGET_LANGUAGES else "en"
     out = []
     for lang in doc.get("languages") or []:
         missing = dotted(missing_texts({**doc, "languages": [lang]}))

@@ -284,6 +284,8 @@ def test_preview_serves_the_widget_with_the_draft(as_role):
     assert js.status_code == 200 and js.mimetype == "application/javascript"
     body = js.get_data(as_text=True)
     assert "Temoin._boot(" in body and '"matomo"' in body and '"version":2' in body
+    assert '"always_on":"Always on"' in body, "the widget's labels in the site's languages"
+    assert '"always_on":"Immer aktiv"' not in body
     assert client.get("/admin/sites/shop/preview/de").status_code == 404
 
 
@@ -346,7 +348,8 @@ def test_publish_page_links_empty_category_and_cookie_texts(as_role):
     assert db.session.query(PolicyVersion).count() == 2
 
 
-def test_overview_warns_when_a_language_falls_back(as_role):
+def test_overview_warns_about_what_a_new_language_still_lacks(as_role):
+    """German turned on: banner and purposes get its defaults, services and cookies are named."""
     client = as_role("editor")
     page = client.get("/admin/sites/shop/").get_data(as_text=True)
     assert "Visitors reading" not in page
@@ -358,7 +361,10 @@ def test_overview_warns_when_a_language_falls_back(as_role):
     assert post(client, "/admin/sites/shop/settings", form).status_code == 302
     page = client.get("/admin/sites/shop/").get_data(as_text=True)
     warnings = "".join(re.findall(r'<div class="flash warn".*?</div>', page, re.S))
-    assert warnings.count("Visitors reading de") == 2
-    assert "the fr text, or none," in warnings and "<code>texts.de.description</code>" in warnings
-    assert "<code>texts.de.title</code>" not in warnings and "texts.en." not in warnings
-    assert "the widget has no de version" in warnings and "Visitors reading en" not in page
+    assert warnings.count("Visitors reading de") == 1
+    assert "the fr text, or none," in warnings
+    assert "<code>categories.1.services.0.texts.de.description</code>" in warnings
+    assert "<code>texts.de." not in warnings and "texts.en." not in warnings
+    assert "the widget has no" not in page and "Visitors reading en" not in page
+    assert shop_doc()["texts"]["de"]["title"] == "Ihre Cookies"
+    assert shop_doc()["texts"]["de"]["reject_all"] == "Alle ablehnen"

@@ -151,7 +151,7 @@ def test_first_layer_informs_and_buttons_are_equal(page: Any) -> None:
     dialog = page.locator(DIALOG)
     assert dialog.locator("[data-action=accept-all]").count() == 1
     details = dialog.inner_text()
-    for expected in ("Google Analytics", "_ga", "395 jours", "Hotjar", "PHPSESSID", "session"):
+    for expected in ("Google Analytics", "_ga", "13\u00a0mois", "Hotjar", "PHPSESSID", "session"):
         assert expected in details, expected
     assert dialog.locator("details[open]").count() == dialog.locator("details").count()
 

@@ -1,5 +1,6 @@
 // Témoin widget entry: runs synchronously from the first <script> in <head>.
-// The server appends `Temoin._boot(<published config>)` to this bundle: one response, no second request.
+// The server appends `Temoin._boot(<published config>, <labels in its languages>)` to this bundle:
+// one response, no second request.
 import { cmDefault, cmUpdate } from './core/consent-mode.js'
 import { createGate, touchesGated } from './core/gate.js'
 import { pickLanguage, translator } from './core/i18n.js'
@@ -53,7 +54,7 @@ if (!w.Temoin) {
       }
     }
 
-  let cfg, current, consentId, lang, ui, gate, ready
+  let cfg, labels, current, consentId, lang, ui, gate, ready
 
   const now = () => Math.floor(Date.now() / 1000)
   const emit = (name) => d.dispatchEvent(new CustomEvent('temoin:' + name, { detail: publicState(current) }))
@@ -116,7 +117,7 @@ if (!w.Temoin) {
     if (ui || !d.body) return
     installCss(d, css + themeCss(cfg.theme || {}), nonce)
     const allowOne = (slug) => change({ [slug]: 1 }, 'placeholder')
-    ui = createUI(cfg, translator(cfg, lang), lang, () => current, safe(decide), safe(allowOne))
+    ui = createUI(cfg, translator(cfg, lang, labels), lang, () => current, safe(decide), safe(allowOne))
     d.body.prepend(ui.host_)
     if (current && !unanswered(current)) ui.showFloating_()
     else ui.showBanner_()
@@ -132,9 +133,10 @@ if (!w.Temoin) {
     setTimeout(safe(() => flush(post, store, refused, navigator.locks)), 1000)
   }
 
-  function boot(config) {
+  function boot(config, own) {
     if (cfg || !config) return
     cfg = config
+    labels = own
     lang = pickLanguage(cfg, d.documentElement.lang, navigator.languages)
     const stored = readChoice(d)
     consentId = stored && stored.id

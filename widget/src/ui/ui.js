@@ -13,7 +13,9 @@ const box = (props) => h('input', { type: 'checkbox', ...props })
  */
 export function createUI(cfg, t, lang, choice, decide, allowOne) {
   const top = (cfg.theme || {}).position === 'top'
-  const host = h('div', { id: 'temoin', lang })
+  // The direction is set even when it is ltr: the page's own (an Arabic page's rtl) must not leak in.
+  const dir = t('dir')
+  const host = h('div', { id: 'temoin', lang, dir })
   const frames = new WeakMap()
   let banner, dialog, floating, opener, spacer
   let height = 0
@@ -33,7 +35,7 @@ export function createUI(cfg, t, lang, choice, decide, allowOne) {
         { class: 'tm-text' },
         h('h2', { id: 'tm-t' }, t('title')),
         h('p', 0, t('description')),
-        h('p', 0, t('purposes') + ' ' + names.join(', ') + '.'),
+        h('p', 0, t('purposes', 0, { list: names.join(t('comma')) })),
         h('p', 0, t('withdraw')),
         button('services', 'tm-link', 'services_link'),
       ),
@@ -75,7 +77,8 @@ export function createUI(cfg, t, lang, choice, decide, allowOne) {
 
   function cookieItem(ck) {
     const purpose = t('purpose', ck.texts)
-    return h('li', 0, h('code', 0, ck.name), ' — ' + (purpose && purpose + ' — ') + t('lifetime') + ' : ' + lifetimeText(t, ck.lifetime_days))
+    const life = t('lifetime', 0, { d: lifetimeText(t, ck.lifetime_days, lang) })
+    return h('li', 0, h('code', 0, ck.name), ' — ' + (purpose && purpose + ' — ') + life)
   }
 
   // One category: its toggle (kept in step with its services' toggles), text and services.
@@ -212,7 +215,7 @@ export function createUI(cfg, t, lang, choice, decide, allowOne) {
       allow.onclick = () => allowOne(svc ? service : consent)
       ph = h(
         'div',
-        { class: 'temoin-ph', lang, role: 'group', 'aria-label': name },
+        { class: 'temoin-ph', lang, dir, role: 'group', 'aria-label': name },
         h('p', 0, t('blocked', 0, { name, category: catName(t, cat) })),
         allow,
       )
