@@ -13,7 +13,7 @@ from server.config import Defaults
 from server.database import WATCHDOG, database_url, engine_options, setup_postgres, setup_sqlite
 from server.domain import consents, policy
 from server.extensions import db, migrate
-from server.http import admin_api, api, errors, favicon, health, jsonbody, limits, widget
+from server.http import admin_api, api, errors, favicon, health, jsonbody, limits, openapi, widget
 
 MIGRATIONS = str(Path(__file__).parent / "migrations")
 
@@ -61,6 +61,7 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(favicon.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(openapi.bp)
     widget.init_app(app)
     app.register_blueprint(widget.bp)
     app.register_blueprint(demo.bp)
