@@ -31,9 +31,9 @@ from server.vocab import EDIT, VIEW, allowed
 
 bp = Blueprint("admin_api", __name__, url_prefix="/api/v1/admin")
 MAX_BODY = 1024 * 1024
-# Every route needs a bearer token: 401 without a live one, 403 when its role cannot, 404 for
-# another site.
-TOKEN = (401, 403, 404)
+# Every route reads a bearer token: 401 without a live one, 403 when its role cannot, 404 for
+# another site, 503 while the database cannot be read.
+TOKEN = (401, 403, 404, 503)
 EXPORTED = ok(
     {"type": "string"},
     "One record per line, oldest first",
@@ -138,7 +138,7 @@ def publish(key: str) -> Response:
 
 
 @bp.get("/sites/<key>/consents")
-@declare(answers={200: EXPORTED}, errors=(*TOKEN, 422), query=ExportIn, bearer=True)
+@declare(answers={200: EXPORTED}, errors=(400, *TOKEN, 422), query=ExportIn, bearer=True)
 def consents(key: str) -> Response:
     """Stream the consent log for a date range as CSV or JSON Lines."""
     site, _ = authorize(key, VIEW)
@@ -147,7 +147,7 @@ def consents(key: str) -> Response:
 
 
 @bp.get("/sites/<key>/stats")
-@declare(answers={200: ok(StatsOut)}, errors=(*TOKEN, 422), query=RangeIn, bearer=True)
+@declare(answers={200: ok(StatsOut)}, errors=(400, *TOKEN, 422), query=RangeIn, bearer=True)
 def stats(key: str) -> Response:
     """Return decisions and opt-in rates per day, per version and over the range."""
     site, _ = authorize(key, VIEW)
