@@ -13,7 +13,18 @@ from server.config import Defaults
 from server.database import WATCHDOG, database_url, engine_options, setup_postgres, setup_sqlite
 from server.domain import consents, policy
 from server.extensions import db, migrate
-from server.http import admin_api, api, bundle, errors, favicon, health, jsonbody, limits, widget
+from server.http import (
+    admin_api,
+    api,
+    bundle,
+    errors,
+    favicon,
+    health,
+    jsonbody,
+    limits,
+    openapi,
+    widget,
+)
 
 MIGRATIONS = str(Path(__file__).parent / "migrations")
 
@@ -61,6 +72,7 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(favicon.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(openapi.bp)
     bundle.init_app(app)  # the widget bundle and the precomputed responses
     app.register_blueprint(widget.bp)
     app.register_blueprint(demo.bp)

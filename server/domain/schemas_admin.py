@@ -357,8 +357,16 @@ class RangeIn(Schema):
     class Meta:
         unknown = RAISE
 
-    start = DayOrTime(data_key="from", load_default=None)
-    end = DayOrTime(data_key="to", load_default=None)
+    start = DayOrTime(
+        data_key="from",
+        load_default=None,
+        metadata={"description": "Start: YYYY-MM-DD or ISO 8601 (UTC), inclusive"},
+    )
+    end = DayOrTime(
+        data_key="to",
+        load_default=None,
+        metadata={"description": "End: YYYY-MM-DD (whole day) or ISO 8601 (UTC), inclusive"},
+    )
 
     @pre_load
     def _blank_is_absent(self, data: Any, **kwargs: Any) -> Any:
@@ -377,7 +385,12 @@ class RangeIn(Schema):
 class ExportIn(RangeIn):
     """An export: a time range and a format."""
 
-    format = fields.String(load_default="csv", validate=validate.OneOf(tuple(FORMATS)))
+    # Blank means absent (as HTML forms send it), hence "" among the documented values.
+    format = fields.String(
+        load_default="csv",
+        validate=validate.OneOf(tuple(FORMATS)),
+        metadata={"description": "csv (default; also when blank) or jsonl", "enum": [*FORMATS, ""]},
+    )
 
 
 class LogFilterIn(RangeIn):

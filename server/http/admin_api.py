@@ -21,16 +21,24 @@ from server.domain.schemas_admin import (
 from server.domain.sites import get_site
 from server.domain.stats import compute
 from server.extensions import db
-from server.http import openapi
 from server.http.bearer import bearer_token
+from server.http.declare import Body, declare, ok
 from server.http.errors import ApiError
 from server.http.exports import export_response
 from server.http.jsonbody import read_object
 from server.models import ApiToken, Site
-from server.vocab import EDIT, FORMATS, VIEW, allowed
+from server.vocab import EDIT, VIEW, allowed
 
 bp = Blueprint("admin_api", __name__, url_prefix="/api/v1/admin")
 MAX_BODY = 1024 * 1024
+# Every route reads a bearer token: 401 without a live one, 403 when its role cannot, 404 for
+# another site, 503 while the database cannot be read.
+TOKEN = (401, 403, 404, 503)
+EXPORTED = ok(
+    {"type": "string"},
+    "One record per line, oldest first",
+    media=("text/csv", "application/x-ndjson"),
+)
 
 
 @bp.before_request
@@ -75,6 +83,7 @@ def _no_store(resp: Response) -> Response:
 
 
 @bp.get("/sites/<key>/draft")
+@declare(answers={200: ok(DraftOut)}, errors=TOKEN, bearer=True)
 def get_draft(key: str) -> Response:
     """Return the editable configuration (the draft) of a site."""
     site, _ = authorize(key, VIEW)
@@ -82,6 +91,15 @@ def get_draft(key: str) -> Response:
 
 
 @bp.put("/sites/<key>/draft")
+@declare(
+    answers={200: ok(DraftOut)},
+    errors=(400, *TOKEN, 413, 415, 422),
+    body=Body(
+        DraftSchema(partial=True),
+        description="Any keys of a `DraftSchema`; the draft they make must be valid.",
+    ),
+    bearer=True,
+)
 def put_draft(key: str) -> Response:
     """Replace the draft; keys left out keep their value. Invalid: 422, draft unchanged."""
     site, token = authorize(key, EDIT)
@@ -93,6 +111,12 @@ def put_draft(key: str) -> Response:
 
 
 @bp.post("/sites/<key>/publish")
+@declare(
+    answers={201: ok(PublishOut, "Published")},
+    errors=(400, *TOKEN, (409, "Nothing changed since the last version"), 415, 422),
+    body=Body(PublishIn, required=False),
+    bearer=True,
+)
 def publish(key: str) -> Response:
     """Publish the draft as the next version; 409 when nothing changed and no reconsent."""
     site, token = authorize(key, EDIT)
@@ -114,6 +138,7 @@ def publish(key: str) -> Response:
 
 
 @bp.get("/sites/<key>/consents")
+@declare(answers={200: EXPORTED}, errors=(400, *TOKEN, 422), query=ExportIn, bearer=True)
 def consents(key: str) -> Response:
     """Stream the consent log for a date range as CSV or JSON Lines."""
     site, _ = authorize(key, VIEW)
@@ -122,6 +147,7 @@ def consents(key: str) -> Response:
 
 
 @bp.get("/sites/<key>/stats")
+@declare(answers={200: ok(StatsOut)}, errors=(400, *TOKEN, 422), query=RangeIn, bearer=True)
 def stats(key: str) -> Response:
     """Return decisions and opt-in rates per day, per version and over the range."""
     site, _ = authorize(key, VIEW)
@@ -133,99 +159,3 @@ def stats(key: str) -> Response:
         end=iso(f["end"]) if f.get("end") else None,
     )
     return jsonify(StatsOut().dump(data))
-
-
-def _param(name: str, desc: str, **schema: Any) -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": False, "description": desc, "schema": schema}
-
-
-_KEY = openapi.KEY
-_SEC = [{"bearer": []}]
-_RANGE = [
-    _param("from", "Start: YYYY-MM-DD or ISO 8601 (UTC), inclusive", type="string"),
-    _param("to", "End: YYYY-MM-DD (whole day) or ISO 8601 (UTC), inclusive", type="string"),
-]
-openapi.EXTRA_SCHEMAS.update(
-    {s.__name__: s for s in (DraftSchema, DraftOut, PublishIn, PublishOut, StatsOut)}
-)
-# PUT …/draft replaces the keys it is given: none of them is required.
-openapi.EXTRA_SCHEMAS["DraftPatch"] = DraftSchema(partial=True)
-openapi.EXTRA_PATHS.append(
-    {
-        "/api/v1/admin/sites/{key}/draft": {
-            "get": {
-                "summary": "The site's editable configuration (draft)",
-                "security": _SEC,
-                "parameters": [_KEY],
-                "responses": {**openapi._ok("DraftOut"), **openapi._errors(401, 403, 404)},
-            },
-            "put": {
-                "summary": "Replace the draft (keys left out keep their value)",
-                "security": _SEC,
-                "parameters": [_KEY],
-                "requestBody": {
-                    "required": True,
-                    "content": {"application/json": {"schema": "DraftPatch"}},
-                },
-                "responses": {
-                    **openapi._ok("DraftOut"),
-                    **openapi._errors(400, 401, 403, 404, 413, 415, 422),
-                },
-            },
-        },
-        "/api/v1/admin/sites/{key}/publish": {
-            "post": {
-                "summary": "Publish the draft as the next policy version",
-                "security": _SEC,
-                "parameters": [_KEY],
-                "requestBody": {
-                    "required": False,
-                    "content": {"application/json": {"schema": "PublishIn"}},
-                },
-                "responses": {
-                    **openapi._ok("PublishOut", 201, "Published"),
-                    "409": {
-                        "description": "Nothing changed since the last version",
-                        "content": {"application/json": {"schema": "ErrorOut"}},
-                    },
-                    **openapi._errors(400, 401, 403, 404, 415, 422),
-                },
-            }
-        },
-        "/api/v1/admin/sites/{key}/consents": {
-            "get": {
-                "summary": "Export the consent log (streamed CSV or JSON Lines)",
-                "security": _SEC,
-                "parameters": [
-                    _KEY,
-                    *_RANGE,
-                    # Blank means absent (as HTML forms send it), hence "" in the enum.
-                    _param(
-                        "format",
-                        "csv (default; also when blank) or jsonl",
-                        type="string",
-                        enum=[*FORMATS, ""],
-                    ),
-                ],
-                "responses": {
-                    "200": {
-                        "description": "One record per line, oldest first",
-                        "content": {
-                            "text/csv": {"schema": {"type": "string"}},
-                            "application/x-ndjson": {"schema": {"type": "string"}},
-                        },
-                    },
-                    **openapi._errors(401, 403, 404, 422),
-                },
-            }
-        },
-        "/api/v1/admin/sites/{key}/stats": {
-            "get": {
-                "summary": "Decisions and opt-in rates per day and per policy version",
-                "security": _SEC,
-                "parameters": [_KEY, *_RANGE],
-                "responses": {**openapi._ok("StatsOut"), **openapi._errors(401, 403, 404, 422)},
-            }
-        },
-    }
-)

@@ -9,18 +9,27 @@ from typing import Any, NoReturn
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 from flask_cors import CORS
+from marshmallow import fields, validate
 from sqlalchemy.exc import SQLAlchemyError
 
 from server.domain import checkpoints, consents, origins, policy
-from server.domain.schemas import CheckpointOut, ConsentIn, ConsentOut, ConsentStateOut, PolicyOut
+from server.domain.schemas import (
+    CheckpointOut,
+    ConfigOut,
+    ConsentIn,
+    ConsentOut,
+    ConsentStateOut,
+    PolicyOut,
+)
 from server.domain.sites import get_site
 from server.extensions import db
 from server.http.bearer import bearer_token
+from server.http.declare import Body, declare, empty, ok
 from server.http.errors import ApiError
 from server.http.jsonbody import read_object
 from server.http.limits import consent_limits
 from server.models import utcnow
-from server.vocab import RECORD, allowed
+from server.vocab import MAX_VERSION, RECORD, allowed
 
 log = logging.getLogger("temoin")
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -30,7 +39,6 @@ CORS(
         r"/api/v1/sites/[^/]+/config": {"origins": "*"},
         r"/api/v1/sites/[^/]+/policies/.*": {"origins": "*"},
         r"/api/v1/sites/[^/]+/checkpoints/latest": {"origins": "*"},
-        r"/api/v1/openapi.json": {"origins": "*"},
     },
     max_age=86400,
 )
@@ -41,6 +49,16 @@ state_out = ConsentStateOut()
 policy_out = PolicyOut()
 checkpoint_out = CheckpointOut()
 JSON_TYPES = ("application/json", "text/plain")
+VERSION = fields.Integer(validate=validate.Range(0, MAX_VERSION))
+RECORDING = """`choices` names every category of the policy version: `true` (granted), \
+`false` (refused) or `null` (not asked). Only a `custom` choice or a `withdraw` whose `source` \
+is `placeholder` or `api` may leave a category `null` (the visitor allowed one service from its \
+placeholder and has not answered the banner), and it must decide something. `services` holds \
+the services decided one by one. `event_id` (a UUID the client makes for each decision) makes \
+recording idempotent: the same site and `event_id` again writes nothing and answers 200 with \
+the first acknowledgement (same `hash`); with other content, 409. JSON may be sent as \
+`text/plain` to avoid a preflight. A refused origin's 403 carries Access-Control-Allow-Origin, \
+so a page can tell it from a network failure."""
 
 
 def published_or_404(key: str) -> policy.Published:
@@ -107,6 +125,7 @@ def _with_cors(resp: Response, origin: str | None) -> Response:
 
 
 @bp.get("/sites/<key>/config")
+@declare(answers={200: ok(ConfigOut), 304: empty("Not modified")}, errors=(404, 503))
 def site_config(key: str) -> Response:
     """Return the published configuration the widget uses."""
     pub = published_or_404(key)
@@ -118,6 +137,11 @@ def site_config(key: str) -> Response:
 
 
 @bp.get("/sites/<key>/policies/<int:version>")
+@declare(
+    answers={200: ok(PolicyOut), 304: empty("Not modified")},
+    errors=(404, 503),
+    path={"version": VERSION},
+)
 def site_policy(key: str, version: int) -> Response:
     """Return the immutable snapshot of a published version and its sha256."""
     pub = published_or_404(key)
@@ -143,6 +167,10 @@ def site_policy(key: str, version: int) -> Response:
 
 
 @bp.route("/sites/<key>/consents", methods=["OPTIONS"])
+@declare(
+    answers={204: empty("The origin may POST: the CORS headers to do so")},
+    errors=(403, 404, 503),
+)
 def consents_preflight(key: str) -> Response:
     """Answer a CORS preflight for recording: only the site's origins may."""
     pub = published_or_404(key)
@@ -155,6 +183,15 @@ def consents_preflight(key: str) -> Response:
 
 
 @bp.post("/sites/<key>/consents")
+@declare(
+    answers={
+        201: ok(ConsentOut, "Recorded"),
+        200: ok(ConsentOut, "Already recorded: the first acknowledgement"),
+    },
+    errors=(400, 403, 404, 409, 413, 415, 422, 429, 503),
+    body=Body(ConsentIn, media=JSON_TYPES),
+    description=RECORDING,
+)
 @consent_limits
 def record(key: str) -> Response:
     """Record one choice: 201 and its acknowledgement, or 200 and the first for a known event_id."""
@@ -177,6 +214,7 @@ def _record_cors(resp: Response) -> Response:
 
 
 @bp.get("/sites/<key>/consents/<consent_id>")
+@declare(answers={200: ok(ConsentStateOut)}, errors=(404, 503), path={"consent_id": fields.UUID()})
 def consent_state(key: str, consent_id: str) -> Response:
     """Return the current state and the history of one consent id."""
     pub = published_or_404(key)
@@ -203,6 +241,7 @@ def consent_state(key: str, consent_id: str) -> Response:
 
 
 @bp.get("/sites/<key>/checkpoints/latest")
+@declare(answers={200: ok(CheckpointOut)}, errors=(404, 503))
 def latest_checkpoint(key: str) -> Response:
     """Return the site's newest signed checkpoint and the public key that verifies it."""
     site = get_site(key)
@@ -218,11 +257,3 @@ def latest_checkpoint(key: str) -> Response:
     resp = jsonify(checkpoint_out.dump(body))
     resp.cache_control.no_cache = True
     return resp
-
-
-@bp.get("/openapi.json")
-def openapi() -> Response:
-    """Return the OpenAPI 3 description of this API."""
-    from server.http.openapi import spec_dict
-
-    return jsonify(spec_dict())

@@ -9,7 +9,9 @@ from flask import Blueprint, Flask, Response, current_app, jsonify
 from sqlalchemy import text
 
 from server.database import WATCHDOG
+from server.domain.schemas import HealthOut
 from server.extensions import db
+from server.http.declare import declare, ok
 from server.http.errors import ApiError
 
 bp = Blueprint("health", __name__)
@@ -19,6 +21,7 @@ PROBE = "temoin_ready_probe"
 
 
 @bp.get("/healthz")
+@declare(answers={200: ok(HealthOut)})
 def healthz() -> Response:
     """Answer while the process is alive."""
     return jsonify(status="ok")
@@ -57,8 +60,9 @@ class Probe:
 
 
 @bp.get("/readyz")
+@declare(answers={200: ok(HealthOut)}, errors=(503,))
 def readyz() -> Response:
-    """Answer ok only while the database answers, within READY_SECONDS."""
+    """Answer ok only while the database answers `SELECT 1` in time (READY_SECONDS)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     probe = app.extensions.setdefault(PROBE, Probe())
     if not probe.ready(app):

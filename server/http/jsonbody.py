@@ -2,7 +2,7 @@
 
 Input is refused before it is validated or queued when it could not be stored as given:
 a NUL character (PostgreSQL text cannot hold one), a lone surrogate (not valid UTF-8), JSON
-nested deeper than allowed, or an integer in the URL beyond a 64-bit column.
+nested deeper than allowed, or a name or an integer in the URL that no column could hold.
 """
 
 from __future__ import annotations
@@ -76,7 +76,11 @@ FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def _refuse_unstorable() -> None:
-    """Answer 400 to a query string or form holding a NUL character."""
+    """Answer 400 to a query string or form holding a NUL character, and 404 to a URL naming
+    something that no row can be named (nothing is stored under such a name)."""
+    for value in (request.view_args or {}).values():
+        if isinstance(value, str) and not storable(value):
+            raise ApiError(404, "Nothing has such a name: it holds a NUL character.")
     sources = [request.args, request.form] if request.mimetype in FORMS else [request.args]
     for source in sources:
         for key, value in source.items(multi=True):

@@ -1,170 +1,198 @@
-"""The OpenAPI 3 document, generated from the marshmallow schemas."""
+"""The OpenAPI 3 document at /api/v1/openapi.json, generated from the routes' declarations.
+
+Every route of the app whose view carries a `server.http.declare` declaration is described:
+its path (the URL rule, through apispec's Flask plugin), its path parameters (the rule's,
+typed by its converter unless declared), query string, body, answers, errors and security,
+with the marshmallow schemas turned into components (apispec's marshmallow plugin). The
+document is built once per app, on first request, and kept in `app.extensions`.
+"""
 
 from __future__ import annotations
 
-from functools import cache
+from collections.abc import Iterator
 from typing import Any
 
 from apispec import APISpec
-from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec.ext.marshmallow import MarshmallowPlugin, resolver
+from apispec.ext.marshmallow.common import make_schema_key, resolve_schema_instance
+from apispec_webframeworks.flask import FlaskPlugin
+from flask import Blueprint, Flask, Response, current_app, jsonify
+from flask_cors import CORS
+from marshmallow import Schema
+from werkzeug.routing import IntegerConverter, Rule
 
-from server.domain import schemas
+from server.domain.schemas import ErrorOut
+from server.domain.schemas_admin import DayOrTime
+from server.http.declare import ERRORS, Declaration, declaration, declare, ok
 
-KEY = {"name": "key", "in": "path", "required": True, "schema": {"type": "string"}}
+EXTENSION = "temoin_openapi"
+IGNORED_METHODS = {"HEAD"}
 
-
-def _errors(*codes: int) -> dict[str, Any]:
-    return {str(c): {"$ref": f"#/components/responses/E{c}"} for c in codes}
-
-
-def _ok(schema: str, status: int = 200, desc: str = "OK") -> dict[str, Any]:
-    return {str(status): {"description": desc, "content": {"application/json": {"schema": schema}}}}
+bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
+CORS(bp, resources={r"/api/v1/openapi.json": {"origins": "*"}}, max_age=86400)
 
 
-PUBLIC_PATHS: dict[str, dict[str, Any]] = {
-    "/api/v1/sites/{key}/config": {
-        "get": {
-            "summary": "The published configuration the widget uses",
-            "parameters": [KEY],
-            "responses": {
-                **_ok("ConfigOut"),
-                "304": {"description": "Not modified"},
-                **_errors(404, 503),
-            },
+@bp.get("/openapi.json")
+@declare(answers={200: ok({"type": "object"}, "This document")})
+def openapi_json() -> Response:
+    """Return the OpenAPI 3 description of this API."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    if EXTENSION not in app.extensions:
+        app.extensions[EXTENSION] = document(app)
+    return jsonify(app.extensions[EXTENSION])
+
+
+def methods(rule: Rule) -> list[str]:
+    """The methods a rule's view answers itself (not HEAD, nor the OPTIONS Flask adds)."""
+    automatic = {"OPTIONS"} if getattr(rule, "provide_automatic_options", False) else set()
+    return sorted(set(rule.methods or ()) - IGNORED_METHODS - automatic)
+
+
+def declared_routes(app: Flask) -> Iterator[tuple[Rule, Declaration]]:
+    """Every URL rule whose view is declared, in path order."""
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, r.endpoint)):
+        found = declaration(app.view_functions.get(rule.endpoint))
+        if found is not None:
+            yield rule, found
+
+
+def _is_partial(schema: Any) -> bool:
+    return isinstance(schema, Schema) and schema.partial is True
+
+
+def _component_name(schema: Any) -> str:
+    """A declared schema is named after its class; a partial one (a patch) `…Patch`."""
+    name = resolve_schema_instance(schema).__class__.__name__
+    return name.removesuffix("Schema") + "Patch" if _is_partial(schema) else name
+
+
+def _schemas(decl: Declaration) -> Iterator[Any]:
+    for answer in decl.answers.values():
+        yield answer.schema
+    if decl.body is not None:
+        yield decl.body.schema
+    yield decl.query
+
+
+def _naming(app: Flask) -> Any:
+    """Name the declared schemas after their class; nested ones as the plugin does."""
+    names = {
+        make_schema_key(resolve_schema_instance(s)): _component_name(s)
+        for _, decl in declared_routes(app)
+        for s in [ErrorOut, *_schemas(decl)]
+        if s is not None and not isinstance(s, dict)
+    }
+
+    def name(schema: Any) -> str:
+        return names.get(make_schema_key(resolve_schema_instance(schema))) or resolver(schema)
+
+    return name
+
+
+def ecma_pattern(converter: Any, field: Any, ret: dict[str, Any], **kwargs: Any) -> dict:
+    """Write a whole-string pattern as OpenAPI reads it (ECMA 262): Python's end of text `\\Z`
+    is ECMA's `$` (without the multiline flag, it does not match before a final newline)."""
+    pattern = ret.get("pattern")
+    if isinstance(pattern, str) and pattern.endswith("\\Z") and not pattern.endswith("\\\\Z"):
+        return {"pattern": pattern[:-2] + "$"}
+    return {}
+
+
+def _path_parameters(rule: Rule, decl: Declaration, plugin: MarshmallowPlugin) -> list[dict]:
+    """The rule's arguments, in URL order, typed by their declared field or their converter."""
+    unknown = set(decl.path) - set(rule.arguments)
+    if unknown:
+        raise ValueError(f"{rule.rule} has no parameter {', '.join(sorted(unknown))}.")
+    params = []
+    # werkzeug keeps a rule's converters by argument, in the order of the URL.
+    for name, conv in rule._converters.items():
+        if name in decl.path:
+            schema = plugin.converter.field2property(decl.path[name])
+        elif isinstance(conv, IntegerConverter):
+            schema = {"type": "integer", "minimum": conv.min or 0}
+            if conv.max is not None:
+                schema["maximum"] = conv.max
+        else:
+            schema = {"type": "string"}
+        params.append({"name": name, "in": "path", "required": True, "schema": schema})
+    return params
+
+
+def _query_parameters(decl: Declaration, plugin: MarshmallowPlugin) -> list[dict]:
+    """The query schema's fields as parameters. A query string holds no null: a field whose
+    default is None is simply left out, so neither `nullable` nor that default is said."""
+    params = plugin.converter.schema2parameters(decl.query, location="query")
+    for param in params:
+        schema = param["schema"]
+        if "default" in schema and schema["default"] is None:
+            del schema["default"]
+            schema.pop("nullable", None)
+    return params
+
+
+def _responses(decl: Declaration) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for status, answer in sorted(decl.answers.items()):
+        out[str(status)] = {"description": answer.description}
+        if answer.schema is not None:
+            out[str(status)]["content"] = {m: {"schema": answer.schema} for m in answer.media}
+    for status, note in sorted(decl.errors.items()):
+        out[str(status)] = (
+            {"description": note, "content": {"application/json": {"schema": ErrorOut}}}
+            if note
+            else {"$ref": f"#/components/responses/E{status}"}
+        )
+    return out
+
+
+def operation(rule: Rule, decl: Declaration, plugin: MarshmallowPlugin) -> dict[str, Any]:
+    """The OpenAPI operation of one declared view."""
+    op: dict[str, Any] = {"summary": decl.summary}
+    if decl.description:
+        op["description"] = decl.description
+    params: list[Any] = _path_parameters(rule, decl, plugin)
+    if decl.query is not None:
+        params += _query_parameters(decl, plugin)
+    if params:
+        op["parameters"] = params
+    if decl.body is not None:
+        op["requestBody"] = {
+            "required": decl.body.required,
+            "content": {m: {"schema": decl.body.schema} for m in decl.body.media},
         }
-    },
-    "/api/v1/sites/{key}/policies/{version}": {
-        "get": {
-            "summary": "The immutable snapshot of a published version",
-            "parameters": [
-                KEY,
-                {
-                    "name": "version",
-                    "in": "path",
-                    "required": True,
-                    "schema": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1},
-                },
-            ],
-            "responses": {
-                **_ok("PolicyOut"),
-                "304": {"description": "Not modified"},
-                **_errors(404, 503),
-            },
-        }
-    },
-    "/api/v1/sites/{key}/consents": {
-        "post": {
-            "summary": "Record a choice (JSON, also as text/plain to avoid a preflight)",
-            "description": (
-                "`choices` names every category of the policy version: `true` (granted), "
-                "`false` (refused) or `null` (not asked). Only a `custom` choice or a "
-                "`withdraw` whose `source` is `placeholder` or `api` may leave a category "
-                "`null` (the visitor allowed one service from its placeholder and has not "
-                "answered the banner), and it must decide something. `services` holds the "
-                "services decided one by one. "
-                "`event_id` (a UUID the client makes for each decision) makes recording"
-                " idempotent: the same site and `event_id` again writes nothing and answers"
-                " 200 with the first acknowledgement (same `hash`); with other content, 409."
-                " A refused origin's 403 carries Access-Control-Allow-Origin, so a page can"
-                " tell it from a network failure."
-            ),
-            "parameters": [KEY],
-            "requestBody": {
-                "required": True,
-                "content": {
-                    "application/json": {"schema": "ConsentIn"},
-                    "text/plain": {"schema": "ConsentIn"},
-                },
-            },
-            "responses": {
-                **_ok("ConsentOut", 201, "Recorded"),
-                **_ok("ConsentOut", 200, "Already recorded: the first acknowledgement"),
-                **_errors(400, 403, 404, 409, 413, 415, 422, 429, 503),
-            },
-        }
-    },
-    "/api/v1/sites/{key}/consents/{consent_id}": {
-        "get": {
-            "summary": "Current state and history of one consent id",
-            "parameters": [
-                KEY,
-                {
-                    "name": "consent_id",
-                    "in": "path",
-                    "required": True,
-                    "schema": {"type": "string", "format": "uuid"},
-                },
-            ],
-            "responses": {**_ok("ConsentStateOut"), **_errors(404, 503)},
-        }
-    },
-    "/api/v1/sites/{key}/checkpoints/latest": {
-        "get": {
-            "summary": "The newest signed checkpoint of the site's log, with the public key",
-            "parameters": [KEY],
-            "responses": {**_ok("CheckpointOut"), **_errors(404, 503)},
-        }
-    },
-    "/healthz": {"get": {"summary": "Liveness", "responses": _ok("HealthOut")}},
-    "/readyz": {
-        "get": {
-            "summary": "Readiness (database reachable)",
-            "responses": {**_ok("HealthOut"), **_errors(503)},
-        }
-    },
-}
-
-EXTRA_PATHS: list[dict[str, dict[str, Any]]] = []
-# name -> schema class, or instance (DraftSchema(partial=True): nothing required).
-EXTRA_SCHEMAS: dict[str, Any] = {}
+        if decl.body.description:
+            op["requestBody"]["description"] = decl.body.description
+    op["responses"] = _responses(decl)
+    if decl.security:
+        op["security"] = [{name: []} for name in decl.security]
+    return op
 
 
-@cache
-def spec_dict() -> dict[str, Any]:
-    """Build the OpenAPI document once per process."""
+def document(app: Flask) -> dict[str, Any]:
+    """Build the OpenAPI document of every declared route of `app`."""
+    marshmallow = MarshmallowPlugin(schema_name_resolver=_naming(app))
     spec = APISpec(
         title="Témoin API",
         version="1",
         openapi_version="3.0.3",
-        plugins=[MarshmallowPlugin()],
+        plugins=[FlaskPlugin(), marshmallow],
         info={"description": "Consent configuration, recording and evidence."},
     )
+    marshmallow.map_to_openapi_type(DayOrTime, "string", None)
+    marshmallow.converter.add_attribute_function(ecma_pattern)
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    for name in (
-        "ConsentIn",
-        "ConsentOut",
-        "ConsentStateOut",
-        "PolicyOut",
-        "ConfigOut",
-        "ErrorOut",
-        "HealthOut",
-        "CheckpointOut",
-    ):
-        spec.components.schema(name, schema=getattr(schemas, name))
-    for name, schema in EXTRA_SCHEMAS.items():
-        spec.components.schema(name, schema=schema)
-    for code, label in schemas_error_labels().items():
+    for status, label in ERRORS.items():
         spec.components.response(
-            f"E{code}",
-            {"description": label, "content": {"application/json": {"schema": "ErrorOut"}}},
+            f"E{status}",
+            {"description": label, "content": {"application/json": {"schema": ErrorOut}}},
         )
-    for paths in [PUBLIC_PATHS, *EXTRA_PATHS]:
-        for path, ops in paths.items():
-            spec.path(path=path, operations=ops)
+    patched = []
+    for rule, decl in declared_routes(app):
+        ops = {m.lower(): operation(rule, decl, marshmallow) for m in methods(rule)}
+        spec.path(view=app.view_functions[rule.endpoint], operations=ops, app=app)
+        if decl.body is not None and _is_partial(decl.body.schema):
+            patched.append(type(decl.body.schema))
+    for schema in patched:  # a patch's document also names the whole it patches
+        if schema.__name__ not in spec.components.schemas:
+            spec.components.schema(schema.__name__, schema=schema)
     return spec.to_dict()
-
-
-def schemas_error_labels() -> dict[int, str]:
-    """Describe each error status the API answers."""
-    return {
-        400: "Malformed request",
-        401: "No valid token",
-        403: "Origin or token not allowed",
-        404: "Unknown site, version or consent",
-        409: "Conflicts with what is recorded",
-        413: "Body too large",
-        415: "Wrong content type",
-        422: "Invalid input",
-        429: "Rate limited",
-        503: "Database unavailable",
-    }
