@@ -1,6 +1,6 @@
 """Throughput and latency under gunicorn, as ratios to a bare Flask endpoint; growth on PostgreSQL.
 
-python -m tests.bench [--duration 10] [--connections 32] [--sizes 10000,100000,1000000]
+python -m bench [--duration 10] [--connections 32] [--sizes 10000,100000,1000000]
                       [--postgres URL] [--no-growth] [--no-write]
 
 Every server runs under the repo's gunicorn.conf.py on 127.0.0.1 and is driven by wrk.
@@ -25,8 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.bench import growth
-from tests.bench.db import count_and_verify, prepare_database
+from bench import growth
+from bench.db import count_and_verify, prepare_database
 from tests.support.gunicorn import ROOT, Gunicorn
 from tests.support.pgserver import PgServer, find_bindir
 from tests.support.records import choice_body
@@ -236,7 +236,7 @@ def table(runs: list[Run], hello: Run) -> str:
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m tests.bench", description=__doc__.split("\n")[0]
+        prog="python -m bench", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=32)
@@ -268,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
             own.start()
             pg_base = own.url()
         print(machine(args), flush=True)
-        with Gunicorn("tests.bench.hello:app", log=tmp / "hello.log", ready_path="/") as srv:
+        with Gunicorn("bench.hello:app", log=tmp / "hello.log", ready_path="/") as srv:
             hello = Hello(srv.url + "/", args)
             sqlite_url = f"sqlite:///{tmp / 'bench.db'}"
             runs = temoin_runs(sqlite_url, "SQLite", hello, tmp, reads=True)
@@ -293,13 +293,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def write_results(machine_line: str, report: str) -> None:
-    """Replace tests/bench/RESULTS.md with this run's figures."""
+    """Replace bench/RESULTS.md with this run's figures."""
     from datetime import UTC, datetime
 
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     text = (
         "# Benchmark results\n\n"
-        f"Latest run: {stamp}, `python -m tests.bench`.\n\n"
+        f"Latest run: {stamp}, `python -m bench`.\n\n"
         f"Machine: {machine_line}.\n\n{report}\n"
     )
     (HERE / "RESULTS.md").write_text(text)
