@@ -23,9 +23,10 @@ from collections import deque
 from contextlib import ExitStack
 from typing import Any
 
+import psycopg
 from flask import Flask, current_app
 from psycopg.pq import TransactionStatus
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as SATimeoutError
@@ -38,6 +39,15 @@ log = logging.getLogger("temoin")
 EXTENSION = "temoin_chain_writer"
 # A kept connection idle for longer goes back to the pool, to be pinged at its next checkout.
 IDLE_SECONDS = 1.0
+
+
+# The batch's own commit does not wait for the disk; the empty transaction's does (`write`).
+_EARLY_COMMIT = text("SET LOCAL synchronous_commit TO off")
+_NEW_XID = "SELECT txid_current()"
+
+
+class NotDurable(Exception):
+    """A batch committed whose flush to disk was not confirmed: answered 503, never retried."""
 
 
 class Pending:
@@ -173,22 +183,69 @@ class ChainWriter:
         """Append a batch and commit it (on `conn`, or on the caller's session).
 
         Repeated events are found in memory within a batch; one already stored breaks the
-        unique (site, event id) constraint. Then the batch is rolled back and chained again,
-        with the stored events looked up under the heads: the others are still recorded.
+        unique (site, event id) constraint. Then the batch is rolled back and chained again
+        (durably, at once), with the stored events looked up under the heads: the others are
+        still recorded.
+
+        On the kept PostgreSQL connection the batch commits without waiting for its WAL to
+        reach the disk, so that the site's head is free for the next writer (another worker)
+        while the disk works; then a second, empty transaction is committed durably, which
+        flushes the WAL up to it, the batch's commit included, and only then are the records
+        acknowledged (`_write_early`). The flushes of concurrent writers are shared by
+        PostgreSQL. A crash before the flush loses only records nobody was told were
+        recorded; a later writer chained after them is flushed after them (the WAL is
+        written in order).
         """
         from .consent import append_batch
 
         txn = conn if conn is not None else db.session
+        early = conn is not None and conn.dialect.name == "postgresql"
         try:
-            with ExitStack() as pipeline:
-                append_batch(batch, conn=conn, pipeline=pipeline)
-                txn.commit()
+            if early:
+                self._write_early(batch, conn)  # type: ignore[arg-type]
+            else:
+                with ExitStack() as pipeline:
+                    append_batch(batch, conn=conn, pipeline=pipeline)
+                    txn.commit()
         except IntegrityError:
             rollback(conn)
             append_batch(batch, look_up=True, conn=conn)
             txn.commit()
         if conn is not None:
             self._idle(conn)
+
+    def _write_early(self, batch: list[Pending], conn: Connection) -> None:
+        """Append a batch on PostgreSQL: commit early, then flush, in one round trip.
+
+        After the head is taken, what is left goes in psycopg's pipeline as one message:
+        the records and the head, the batch's commit without waiting for the disk, then
+        `SELECT txid_current()` in a transaction of its own, which PostgreSQL commits at the
+        pipeline's sync, durably: its WAL and all before it, the batch's, is then on disk.
+        An error in the batch aborts its transaction (nothing committed) and is raised as
+        SQLAlchemy would; any other failure means the batch may be committed without the
+        flush confirmed: NotDurable, answered 503 and never written again.
+        """
+        from .consent import append_batch
+
+        driver = conn.connection.driver_connection
+        dog = current_app.extensions.get(WATCHDOG)
+        try:
+            with ExitStack() as pipeline:
+                append_batch(batch, conn=conn, pipeline=pipeline)
+                conn.execute(_EARLY_COMMIT)
+                driver.execute("COMMIT")
+                driver.execute(_NEW_XID)
+                if dog is not None:
+                    dog.arm(driver)  # the sync at the end of the block waits for the flush
+        except psycopg.Error as exc:
+            if driver.info.transaction_status == TransactionStatus.INERROR:
+                raise DBAPIError.instance(None, None, exc, psycopg.Error) from exc
+            conn.invalidate()
+            raise NotDurable(f"a batch committed without its flush confirmed: {exc}") from exc
+        finally:
+            if dog is not None and not conn.invalidated:
+                dog.disarm(driver)
+        conn.commit()  # the driver's transaction has ended: only SQLAlchemy's ends here
 
     def settle(self, batch: list[Pending], kept: bool = False) -> None:
         """Write a batch and answer each of its records, whatever happens.
@@ -280,7 +337,7 @@ def refused() -> ApiError:
 
 def unavailable(exc: BaseException) -> bool:
     """Tell whether an error means the database could not be reached or did not answer."""
-    if isinstance(exc, OperationalError | SATimeoutError):
+    if isinstance(exc, OperationalError | SATimeoutError | NotDurable):
         return True
     return isinstance(exc, DBAPIError) and exc.connection_invalidated
 
