@@ -41,9 +41,11 @@ EXTENSION = "temoin_chain_writer"
 IDLE_SECONDS = 1.0
 
 
-# The batch's own commit does not wait for the disk; the empty transaction's does (`write`).
+# The batch's own commit does not wait for the disk; the flush's that follows it does (`write`).
 _EARLY_COMMIT = text("SET LOCAL synchronous_commit TO off")
-_NEW_XID = "SELECT txid_current()"
+# A transactional message in the WAL (no table touched): its commit writes WAL, so it is
+# flushed at once (an empty commit, or one that only took a transaction id, is not).
+_FLUSH = "SELECT pg_logical_emit_message(true, 'temoin', 'flush')"
 
 
 class NotDurable(Exception):
@@ -163,12 +165,14 @@ class ChainWriter:
             conn.invalidate()  # closes the database connection now, whatever its pool
             conn.close()
 
-    def _release(self) -> None:
-        """Give the kept connection back to the pool (or discard it, when it is broken)."""
+    def _release(self, broken: bool = False) -> None:
+        """Give the kept connection back to the pool, or close it for good when `broken`."""
         conn, self._conn = self._conn, None
         if conn is None:
             return
         try:
+            if broken and not conn.invalidated:
+                conn.invalidate()  # closes the database connection itself, now
             conn.close()
         except Exception as exc:  # noqa: BLE001 - a lost connection: the pool forgets it
             log.debug("chain writer connection not closed cleanly: %s", exc)
@@ -189,12 +193,12 @@ class ChainWriter:
 
         On the kept PostgreSQL connection the batch commits without waiting for its WAL to
         reach the disk, so that the site's head is free for the next writer (another worker)
-        while the disk works; then a second, empty transaction is committed durably, which
-        flushes the WAL up to it, the batch's commit included, and only then are the records
-        acknowledged (`_write_early`). The flushes of concurrent writers are shared by
-        PostgreSQL. A crash before the flush loses only records nobody was told were
-        recorded; a later writer chained after them is flushed after them (the WAL is
-        written in order).
+        while the disk works; then a second transaction, holding only a WAL message, is
+        committed durably, which flushes the WAL up to it, the batch's commit included, and
+        only then are the records acknowledged (`_write_early`). The flushes of concurrent
+        writers are shared by PostgreSQL. A crash before the flush loses only records nobody
+        was told were recorded; a later writer chained after them is flushed after them (the
+        WAL is written in order).
         """
         from .consent import append_batch
 
@@ -218,9 +222,9 @@ class ChainWriter:
         """Append a batch on PostgreSQL: commit early, then flush, in one round trip.
 
         After the head is taken, what is left goes in psycopg's pipeline as one message:
-        the records and the head, the batch's commit without waiting for the disk, then
-        `SELECT txid_current()` in a transaction of its own, which PostgreSQL commits at the
-        pipeline's sync, durably: its WAL and all before it, the batch's, is then on disk.
+        the records and the head, the batch's commit without waiting for the disk, then a
+        WAL message in a transaction of its own, which PostgreSQL commits at the pipeline's
+        sync, durably: its WAL and all before it, the batch's, is then on disk.
         An error in the batch aborts its transaction (nothing committed) and is raised as
         SQLAlchemy would; any other failure means the batch may be committed without the
         flush confirmed: NotDurable, answered 503 and never written again.
@@ -234,7 +238,7 @@ class ChainWriter:
                 append_batch(batch, conn=conn, pipeline=pipeline)
                 conn.execute(_EARLY_COMMIT)
                 driver.execute("COMMIT")
-                driver.execute(_NEW_XID)
+                driver.execute(_FLUSH)
                 if dog is not None:
                     dog.arm(driver)  # the sync at the end of the block waits for the flush
         except psycopg.Error as exc:
@@ -297,7 +301,7 @@ class ChainWriter:
                     return
             except Exception as err:  # noqa: BLE001 - lost on the way: given up below
                 log.debug("chain writer connection lost at rollback: %s", err)
-        self._release()  # the next batch checks a connection out afresh, pinged
+        self._release(broken=True)  # the next batch checks a connection out afresh, pinged
 
     def _forked(self) -> None:
         """In a forked worker, forget the parent's queue and connection (they are not ours)."""
