@@ -11,7 +11,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
-from tests.bench.bench_widget import serve  # noqa: E402
+from bench.bench_widget import serve  # noqa: E402
 from tests.browser.temoin_page import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 

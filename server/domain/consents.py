@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from contextlib import ExitStack
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app
 from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.engine import Connection
 
 from server.domain import chainwriter
 from server.domain.chainwriter import Pending, writer
@@ -45,6 +47,13 @@ _SET_HEAD = (
     .values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
 )
 _INSERT = insert(ConsentRecord.__table__)
+# PostgreSQL: one record and the head that follows it in one statement (compiled once).
+_RECORD_COLUMNS = [c for c in ConsentRecord.__table__.columns if c.key != "id"]
+_APPEND_ONE = _SET_HEAD.add_cte(
+    insert(ConsentRecord.__table__)
+    .values({c.key: bindparam(f"r_{c.key}", type_=c.type) for c in _RECORD_COLUMNS})
+    .cte("appended")
+)
 
 
 def columns(rec: ConsentRecord) -> dict[str, Any]:
@@ -197,18 +206,29 @@ def record_consent(
     return answer, item.created
 
 
-def append_batch(batch: list[Pending], look_up: bool = False) -> None:
+def append_batch(
+    batch: list[Pending],
+    look_up: bool = False,
+    conn: Connection | None = None,
+    pipeline: ExitStack | None = None,
+) -> None:
     """Chain queued records: each site's head is taken once, in site order (the caller commits).
 
     Taking heads in one order means two writers can never wait for each other's heads. An
     event repeated within the batch is appended once; with `look_up`, stored events are
-    looked up once the head is held, when no other writer can be adding them.
+    looked up once the head is held, when no other writer can be adding them. On `conn`, or
+    on the session's connection. On PostgreSQL a lone record and the new head are written by
+    one statement; with `pipeline`, what follows the last head taken is sent in psycopg's
+    pipeline mode, entered into that stack, so that it and the caller's commit (made before
+    the stack closes) travel together: the last head is held for one round trip.
     """
-    conn = db.session.connection()
+    conn = conn if conn is not None else db.session.connection()
+    together = conn.dialect.name == "postgresql"
     by_site: dict[int, list[Pending]] = {}
     for item in batch:
         item.answer, item.created, item.error = item.fields, True, None
         by_site.setdefault(item.site_id, []).append(item)
+    last = max(by_site)
     for site_id in sorted(by_site):
         items = by_site[site_id]
         head = conn.execute(_TAKE_HEADS, {"site": site_id, "n": len(items)}).one()
@@ -218,9 +238,16 @@ def append_batch(batch: list[Pending], look_up: bool = False) -> None:
             seq += 1
             item.fields["seq"] = seq
             prev = seal(item.fields, item.site_key, prev)
+        moved = {"site": site_id, "new_seq": seq, "new_hash": prev}
+        if pipeline is not None and together and site_id == last:
+            pipeline.enter_context(conn.connection.driver_connection.pipeline())
+        if together and len(fresh) == 1:
+            record = {f"r_{key}": value for key, value in fresh[0].fields.items()}
+            conn.execute(_APPEND_ONE, {**moved, **record})
+            continue
         if fresh:
             conn.execute(_INSERT, [item.fields for item in fresh])
-        conn.execute(_SET_HEAD, {"site": site_id, "new_seq": seq, "new_hash": prev})
+        conn.execute(_SET_HEAD, moved)
 
 
 def history(site_id: int, consent_id: str) -> list[ConsentRecord]:
@@ -236,7 +263,7 @@ def history(site_id: int, consent_id: str) -> list[ConsentRecord]:
 
 def init_app(app: Flask) -> None:
     """Give the app its chain writer, which appends queued records with `append_batch`."""
-    chainwriter.init_app(app, lambda batch, look_up: append_batch(batch, look_up=look_up))
+    chainwriter.init_app(app, append_batch)
 
 
 def ensure_chain(site: Site) -> None:

@@ -17,13 +17,18 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class Gunicorn:
-    """gunicorn with the repo's gunicorn.conf.py, on a free port of 127.0.0.1."""
+    """gunicorn with the repo's gunicorn.conf.py (or another `config`) on a free port of 127.0.0.1.
+
+    `python` is the interpreter that runs it: another virtual environment's, for a peer.
+    """
 
     def __init__(
         self, target: str = "wsgi:app", log: Path | None = None, ready_path: str = "/healthz",
-        **env: str,
+        config: Path = ROOT / "gunicorn.conf.py", python: str = sys.executable, **env: str,
     ) -> None:  # fmt: skip
         self.target = target
+        self.config = config
+        self.python = python
         self.ready_path = ready_path
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -36,7 +41,7 @@ class Gunicorn:
         """Start gunicorn and wait until its ready path answers."""
         self._out = open(self.log, "wb") if self.log else subprocess.DEVNULL  # type: ignore[assignment]  # noqa: SIM115
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), self.target],
+            [self.python, "-m", "gunicorn", "-c", str(self.config), self.target],
             cwd=ROOT,
             env=self.env,
             stdout=self._out,

@@ -1,6 +1,6 @@
 """What durable commits cost on SQLite: sequential consents with synchronous=NORMAL and FULL.
 
-    python tests/bench/bench_sqlite_sync.py [--writes 500] [--rounds 3] [--dir DIR]
+    python bench/bench_sqlite_sync.py [--writes 500] [--rounds 3] [--dir DIR]
 
 Each round records `--writes` consents one after the other through the app in-process (the
 Flask test client: validation, the chain writer, the commit), on a fresh SQLite file in WAL
@@ -23,13 +23,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import event  # noqa: E402
 
+from bench.db import bench_app, count_and_verify, prepare_database  # noqa: E402
 from server.domain.chainwriter import writer  # noqa: E402
 from server.extensions import db  # noqa: E402
-from tests.bench.db import bench_app, count_and_verify, prepare_database  # noqa: E402
 from tests.support.records import choice_body  # noqa: E402
 
 ORIGIN = "http://bench.test"

@@ -1,12 +1,12 @@
 """Widget benchmark: Témoin's widget and orestbida/cookieconsent 3.1.0 on the same page, same run.
 
-Run: python tests/bench/bench_widget.py [--runs 10] [--no-peer]
+Run: python bench/bench_widget.py [--runs 10] [--no-peer]
 Prints figures only; budgets (ISSUE 3, BENCHMARKS.md) are shown beside them, never asserted.
 
 One server on 127.0.0.1 serves three variants of the demo article page (/demo/): as is (Témoin,
 one script first in <head>), without any banner (the page's own first paint), and with
 cookieconsent's CSS and scripts where its documentation puts them, configured from the same
-published document (tests/bench/peers/). Each load is a fresh browser profile; the variants take
+published document (bench/peers/). Each load is a fresh browser profile; the variants take
 turns, so noise on this shared machine hits them alike. Figures are medians.
 """
 
@@ -27,17 +27,17 @@ from typing import Any
 
 import brotli
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from werkzeug.serving import make_server  # noqa: E402
 from werkzeug.wrappers import Request, Response  # noqa: E402
 
+from bench.peers import cookieconsent  # noqa: E402
 from server import create_app  # noqa: E402
 from server.domain import policy  # noqa: E402
 from server.domain.demo_site import load_demo  # noqa: E402
 from server.extensions import db  # noqa: E402
-from tests.bench.peers import cookieconsent  # noqa: E402
 from tests.browser.temoin_page import BANNER, CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.support.env import free_port  # noqa: E402
 

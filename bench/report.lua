@@ -1,9 +1,13 @@
--- wrk script: optional POST body from the environment, status counts, one JSON summary line.
+-- wrk script: optional POST body and its type from the environment (BENCH_BODY,
+-- BENCH_CONTENT_TYPE), status counts, one JSON summary line. Other headers (a CSRF cookie
+-- and token, an Origin) come from wrk's -H.
 local body = os.getenv("BENCH_BODY")
 if body and body ~= "" then
   wrk.method = "POST"
   wrk.body = body
-  wrk.headers["Content-Type"] = "text/plain;charset=UTF-8"
+  local content_type = os.getenv("BENCH_CONTENT_TYPE")
+  if not content_type or content_type == "" then content_type = "text/plain;charset=UTF-8" end
+  wrk.headers["Content-Type"] = content_type
 end
 
 local threads = {}

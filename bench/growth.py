@@ -13,9 +13,9 @@ import time
 
 from sqlalchemy import select, text
 
+from bench.db import bench_app, prepare_database
 from server.extensions import db
 from server.models import ChainHead, Site
-from tests.bench.db import bench_app, prepare_database
 from tests.support.postgres import scratch_database
 from tests.support.records import choice_body
 

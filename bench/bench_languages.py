@@ -1,6 +1,6 @@
 """Language benchmark: what /w/KEY.js weighs for a site offering 2, 5 or 24 languages.
 
-Run: python tests/bench/bench_languages.py
+Run: python -m bench.bench_languages
 Prints figures only; the budget (widget code <= 7 KiB gzip whatever the number of languages the
 project ships, BENCHMARKS.md) is shown beside them, never asserted.
 
@@ -20,7 +20,7 @@ from typing import Any
 
 import brotli
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from server import create_app, texts  # noqa: E402

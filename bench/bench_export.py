@@ -1,6 +1,6 @@
 """Export benchmark: time and peak memory of streaming 10^4, 10^5 and 10^6 consent records.
 
-    python tests/bench/bench_export.py [--sizes 10000,100000,1000000] [--url URL]
+    python bench/bench_export.py [--sizes 10000,100000,1000000] [--url URL]
 
 Rows are inserted in bulk with SQLAlchemy Core (INSERT … SELECT generate_series) into a
 database of their own on the PostgreSQL server, created here and dropped at the end. Each
@@ -18,7 +18,7 @@ import tracemalloc
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import (  # noqa: E402

@@ -1,0 +1,1 @@
+"""Server benchmarks: `python -m bench` (see the README, Performance)."""

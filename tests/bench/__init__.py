@@ -1,1 +1,0 @@
-"""Server benchmarks: `python -m tests.bench` (see tests/bench/README.md)."""
