@@ -199,3 +199,6 @@ def register_commands(app: Flask) -> None:
 
     cli_admin.register(app)
     cli_evidence.register(app)
+    from . import cli_scan  # noqa: E402
+
+    cli_scan.register(app)

@@ -278,3 +278,6 @@ class RefusedOrigin(db.Model):
     count: Mapped[int] = mapped_column(BigInteger, default=0)
     first_seen: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+from .models_scan import Scan  # noqa: E402,F401  (scan records)
