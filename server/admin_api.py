@@ -236,3 +236,5 @@ openapi.EXTRA_PATHS.append(
         },
     }
 )
+
+from . import admin_api_scan  # noqa: E402,F401  (scan routes on this blueprint)

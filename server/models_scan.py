@@ -69,7 +69,8 @@ def _refuse_changes(mapper: Any, connection: Any, target: Scan) -> None:
     from sqlalchemy import inspect
 
     state = inspect(target)
-    old = state.attrs.state.history.deleted
-    if old and old[0] in ("done", "failed"):
+    history = state.attrs.state.history
+    old = history.deleted[0] if history.deleted else target.state
+    if old in ("done", "failed"):
         if any(state.attrs[name].history.has_changes() for name in _FROZEN):
-            raise ScanImmutable(f"scan {target.id} is {old[0]}: its record cannot change")
+            raise ScanImmutable(f"scan {target.id} is {old}: its record cannot change")
