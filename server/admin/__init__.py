@@ -114,6 +114,7 @@ from . import (  # noqa: E402,F401  (views register their routes on bp)
     views_log,
     views_owner,
     views_publish,
+    views_scan,
     views_sites,
 )
 
