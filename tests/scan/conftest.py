@@ -15,6 +15,7 @@ from server.extensions import db
 from server.sites import apply_draft, create_site
 from tests.support.env import need
 from tests.support.live import LiveServer
+from tests.support.records import CATEGORY_TEXTS
 
 from .world import Served, resolver_rules, shop_app, tracker_app
 
@@ -43,7 +44,7 @@ def _svc(slug: str, name: str, cookies: list[dict[str, Any]]) -> dict[str, Any]:
 def shop_categories() -> list[dict[str, Any]]:
     """The shop's declared services: Google Analytics (lifetime too short), Facebook in the
     wrong category, Crisp never observed; Hotjar missing."""
-    return [
+    cats = [
         {"slug": "necessary", "services": [_svc("site", "Shop", [_ck("PHPSESSID", 0)])]},
         {
             "slug": "functional",
@@ -61,6 +62,7 @@ def shop_categories() -> list[dict[str, Any]]:
         {"slug": "sharing", "services": []},
         {"slug": "advertising", "services": []},
     ]
+    return [{**cat, "texts": CATEGORY_TEXTS} for cat in cats]
 
 
 class World:
