@@ -93,16 +93,17 @@ def scan_cmd(
             raise click.ClickException(f"no site {site_key!r}")
         sites = [site]
     config, instance = current_app.config, current_app.instance_path
-    if not Path(config["CHROMIUM"]).exists():
-        raise click.ClickException(
-            f"no Chromium at {config['CHROMIUM']}: install it (apt-get install chromium) or "
-            "name the browser with TEMOIN_CHROMIUM"
-        )
     try:
         scans = [(s, queue_scan(s, list(urls), max_pages, "temoin scan")) for s in sites]
     except ScanInputError as exc:
         db.session.rollback()
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(f"{exc}; nothing was scanned") from exc
+    if not Path(config["CHROMIUM"]).exists():
+        db.session.rollback()
+        raise click.ClickException(
+            f"no Chromium at {config['CHROMIUM']}: install it (apt-get install chromium) or "
+            "name the browser with TEMOIN_CHROMIUM"
+        )
     db.session.commit()
     bad, lines = False, []
     for site, scan in scans:

@@ -67,20 +67,21 @@ def shop_app(temoin_url: str, key: str = "shop") -> Any:
             f"<title>Shop</title></head><body>{nav}{body}</body></html>"
         )
 
+    gtag = '<script async src="https://www.googletagmanager.com/gtag/js?id=G-TEST1234"></script>'
     home = page(
         "<h1>Boutique</h1>"
         '<script type="text/plain" data-consent="functional" '
         'data-src="https://static.hotjar.com/c/hotjar-123.js"></script>'
         '<script type="text/plain" data-consent="functional" data-service="facebook" '
         'data-src="https://connect.facebook.net/en_US/fbevents.js"></script>',
-        head='<script async src="https://www.googletagmanager.com/gtag/js?id=G-TEST1234"></script>',
+        head=gtag,
     )
     pages = {
         "/": home,
         "/contact": page("<h1>Contact</h1><p>Écrivez-nous."),
         "/legal": page("<h1>Mentions légales</h1>"),
         "/from-sitemap": page("<h1>Listed in the sitemap only</h1>"),
-        "/slow": page('<h1>Slow</h1><img src="/hang" alt="">'),
+        "/slow": page('<h1>Slow</h1><img src="/hang" alt="">', head=gtag),
     }
     sitemap = (
         "<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
