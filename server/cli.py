@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import secrets
+import signal
+import sys
 
 import click
 from flask import Flask, current_app
@@ -154,8 +156,9 @@ def create_token_cmd(site_key: str, role: str, label: str) -> None:
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=8000, type=int)
 @click.option("--no-serve", is_flag=True, help="Prepare the database and exit.")
+@click.option("--no-worker", is_flag=True, help="Do not start a worker for scans beside it.")
 @with_appcontext
-def demo_cmd(host: str, port: int, no_serve: bool) -> None:
+def demo_cmd(host: str, port: int, no_serve: bool, no_worker: bool) -> None:
     """Create the database if missing, load the demo site, create an admin, and serve."""
     from .admins import upsert_admin
     from .demo import load_demo
@@ -181,8 +184,17 @@ def demo_cmd(host: str, port: int, no_serve: bool) -> None:
         # Flask's app.run() refuses to start under its own CLI; serve with Werkzeug directly.
         from werkzeug.serving import run_simple
 
+        from .cli_scan import start_worker, stop_worker
+
         db.session.remove()
-        run_simple(host, port, current_app._get_current_object(), threaded=True)
+        app = current_app._get_current_object()
+        worker = None if no_worker else start_worker(app)
+        # Stopped by SIGTERM too, the demo stops its worker on the way out.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        try:
+            run_simple(host, port, app, threaded=True)
+        finally:
+            stop_worker(worker)
 
 
 def register_commands(app: Flask) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -139,6 +141,36 @@ def worker_cmd(workers: int) -> None:
     backend = "Redis" if app.config.get("REDIS_URL") else "SQLite"
     click.echo(f"temoin worker: {workers} thread(s), queue on {backend}", err=True)
     run_worker(app, workers)
+
+
+def start_worker(app: Flask) -> subprocess.Popen[bytes]:
+    """Start `temoin worker` in its own process, on this app's database and queue."""
+    env = {
+        **os.environ,
+        "TEMOIN_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "TEMOIN_SECRET_KEY": app.config["SECRET_KEY"],
+    }
+    if not app.config.get("REDIS_URL"):
+        env["TEMOIN_QUEUE_FILE"] = app.config.get("QUEUE_FILE") or str(
+            Path(app.instance_path) / "queue.db"
+        )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from server.cli import cli; cli()", "worker"], env=env
+    )
+    click.echo(f"  worker        running scans (process {proc.pid})")
+    return proc
+
+
+def stop_worker(proc: subprocess.Popen[bytes] | None) -> None:
+    """Stop a worker started by start_worker."""
+    if proc is None or proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(5)
 
 
 @click.group("cookiedb")

@@ -164,3 +164,76 @@ def test_the_web_process_answers_while_a_scan_runs(world, worker, admin):
     assert state == "done"
     # Requests kept being answered during the scan (their latency is in tests/bench/).
     assert len(answered) >= 10 and set(answered) == {200}
+
+
+def test_temoin_demo_starts_a_worker_so_the_scan_button_works(tmp_path, browser):
+    """`temoin demo` serves, with a worker beside it: the demo's Scan button gives a verdict."""
+    import re
+    import socket
+
+    from tests.support.env import free_port
+
+    port = free_port()
+    env = {
+        **os.environ,
+        "TEMOIN_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}",
+        "TEMOIN_QUEUE_FILE": str(tmp_path / "queue.db"),
+        "TEMOIN_SCAN_SETTLE_MS": "300",
+        "TEMOIN_SCAN_CHROMIUM_ARGS": json.dumps(
+            ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
+        ),
+    }
+    env.pop("TEMOIN_REDIS_URL", None)
+    log = open(tmp_path / "demo.log", "w+b")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from server.cli import cli; cli()", "demo", "--port", str(port)],
+        env=env,
+        cwd=tmp_path,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), 1).close()
+                break
+            except OSError:
+                time.sleep(0.3)
+        output = ""
+        while time.monotonic() < deadline and "worker        running" not in output:
+            log.seek(0)
+            output = log.read().decode()
+            time.sleep(0.2)
+        password = re.search(r"admin@demo\.temoin / (\S+)", output).group(1)
+        assert "worker        running scans" in output
+        ctx = browser.new_context(base_url=f"http://127.0.0.1:{port}", locale="en-GB")
+        page = ctx.new_page()
+        page.goto("/admin/login")
+        page.get_by_label("E-mail").fill("admin@demo.temoin")
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url("**/admin/sites/demo/")
+        page.goto("/admin/sites/demo/scans")
+        page.get_by_label("Pages to visit first").fill(f"http://127.0.0.1:{port}/demo/")
+        page.get_by_label("Max pages").fill("1")
+        page.get_by_role("button", name="Scan now").click()
+        page.locator("#verdict, .flash.error").first.wait_for(timeout=120_000)
+        assert page.locator("#verdict").inner_text() == "Verdict: compliant"
+        ctx.close()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:  # pragma: no cover
+            proc.kill()
+            proc.wait(5)
+        log.seek(0)
+        output = log.read().decode()
+        log.close()
+    worker_pid = int(re.search(r"running scans \(process (\d+)\)", output).group(1))
+    # The demo stopped its worker on its way out.
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and Path(f"/proc/{worker_pid}").exists():
+        time.sleep(0.2)
+    assert not Path(f"/proc/{worker_pid}").exists()
