@@ -198,7 +198,35 @@ def cookiedb_show() -> None:
     click.echo(f"{loaded.version}: {loaded.count} rows")
 
 
+@click.command("add-service")
+@click.argument("site_key")
+@click.argument("service")
+@with_appcontext
+def add_service_cmd(site_key: str, service: str) -> None:
+    """Add a service from the built-in catalogue (with its cookies) to a site's draft."""
+    from .domain.catalogue import add_service, catalogue
+    from .errors import ApiError
+
+    site = get_site(site_key)
+    if site is None:
+        raise click.ClickException(f"no site {site_key!r}")
+    try:
+        svc = add_service(site, service, "temoin add-service")
+    except ApiError as err:
+        db.session.rollback()
+        hint = ""
+        if err.status == 404:
+            hint = "; the catalogue has: " + ", ".join(catalogue())
+        raise click.ClickException(err.message + hint) from err
+    db.session.commit()
+    cookies = ", ".join(f"{n} ({d} days)" for n, d in svc.cookies) or "no cookie"
+    click.echo(f"{svc.name} added to the draft of {site.key} in {svc.category}: {cookies}")
+    if svc.note:
+        click.echo(f"  note: {svc.note}")
+    click.echo("  review it in the admin, then publish")
+
+
 def register(app: Flask) -> None:
     """Add the scanner's commands to the app's command line."""
-    for command in (scan_cmd, worker_cmd, cookiedb_group):
+    for command in (scan_cmd, worker_cmd, cookiedb_group, add_service_cmd):
         app.cli.add_command(command)

@@ -110,6 +110,7 @@ def _error(err: HTTPException) -> Any:
 from . import (  # noqa: E402,F401  (views register their routes on bp)
     views_account,
     views_auth,
+    views_catalogue,
     views_edit,
     views_log,
     views_owner,

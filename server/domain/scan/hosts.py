@@ -155,11 +155,18 @@ HOSTS: tuple[Host, ...] = (
 
 
 def match_host(host: str) -> Host | None:
-    """Return the catalogue entry whose suffix the host is or ends with (longest first)."""
+    """Return the entry whose suffix the host is or ends with (longest first); then the
+    catalogue of common services."""
     clean = host.lower().rstrip(".")
     best = None
     for entry in HOSTS:
         if clean == entry.suffix or clean.endswith("." + entry.suffix):
             if best is None or len(entry.suffix) > len(best.suffix):
                 best = entry
+    if best is None:
+        from ..catalogue import match_host as in_catalogue
+
+        svc = in_catalogue(clean)
+        if svc is not None:
+            best = Host(clean, svc.name, svc.slug, svc.provider, svc.category, svc.privacy_url)
     return best
