@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from ..admin.drafts import draft_doc, save_draft
 from ..errors import ApiError
 from ..models import Site
 from .catalogue_data import SERVICES
@@ -96,6 +95,8 @@ def add_service(site: Site, slug: str, actor: str) -> CatalogueService:
     404 for a slug the catalogue lacks, 409 when the draft has the service already,
     422 when the site has no category for it.
     """
+    from ..admin.drafts import draft_doc, save_draft  # the admin package imports this module
+
     svc = catalogue().get(slug)
     if svc is None:
         raise ApiError(404, f"No service {slug!r} in the catalogue.")
