@@ -19,11 +19,13 @@ def test_demo_is_compliant_and_every_tag_cookie_matches_its_service(world, tmp_p
     result = json.loads(out.read_text())
     assert res.exit_code == 0, res.output
     assert result["verdict"] == "compliant", result["offences"]
-    print(res.output)
     names = {m["name"]: m for m in result["matched"]}
     for name in ("_ga", "_ga_demo", "_gid", "_fbp", "IDE", "_gcl_au", "_hjSession_demo"):
         assert names[name]["status"] == "declared", names[name]
         assert names[name]["service"], names[name]
+    # Every cookie seen after « Tout accepter » is a declared one (or Témoin's own).
+    assert {m["status"] for m in result["matched"]} == {"declared", "temoin"}, result["matched"]
+    assert not result["drift"]["undeclared"] and not result["proposals"]
 
 
 def test_shop_is_not_compliant_names_ga_and_the_tag_to_mark(world, tmp_path):
