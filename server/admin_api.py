@@ -222,7 +222,7 @@ openapi.EXTRA_PATHS.append(
                             "application/x-ndjson": {"schema": {"type": "string"}},
                         },
                     },
-                    **openapi._errors(401, 403, 404, 422),
+                    **openapi._errors(400, 401, 403, 404, 422),
                 },
             }
         },
@@ -231,7 +231,11 @@ openapi.EXTRA_PATHS.append(
                 "summary": "Decisions and opt-in rates per day and per policy version",
                 "security": _SEC,
                 "parameters": [_KEY, *_RANGE],
-                "responses": {**openapi._ok("StatsOut"), **openapi._errors(401, 403, 404, 422)},
+                # 400: a query string that is not UTF-8 text (or holds NUL).
+                "responses": {
+                    **openapi._ok("StatsOut"),
+                    **openapi._errors(400, 401, 403, 404, 422),
+                },
             }
         },
     }

@@ -85,7 +85,10 @@ openapi.EXTRA_PATHS.append(
                 "summary": "The site's scans, newest first",
                 "security": _SEC,
                 "parameters": [openapi.KEY],
-                "responses": {**openapi._ok("ScanListOut"), **openapi._errors(401, 403, 404)},
+                "responses": {
+                    **openapi._ok("ScanListOut"),
+                    **openapi._errors(400, 401, 403, 404),
+                },
             },
         },
         "/api/v1/admin/sites/{key}/scans/{scan_id}": {
@@ -93,7 +96,7 @@ openapi.EXTRA_PATHS.append(
                 "summary": "One scan: its state, and its result (verdict, findings) once done",
                 "security": _SEC,
                 "parameters": [openapi.KEY, _ID],
-                "responses": {**openapi._ok("ScanOut"), **openapi._errors(401, 403, 404)},
+                "responses": {**openapi._ok("ScanOut"), **openapi._errors(400, 401, 403, 404)},
             }
         },
     }
