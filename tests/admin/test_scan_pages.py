@@ -115,8 +115,8 @@ def _result(site, **over):
     return body
 
 
-@pytest.fixture
-def done_scan(shop):
+def finished_scan(shop):
+    """A done scan of `shop` with two proposals (one a tracker), stored as the worker would."""
     scan = Scan(
         site_id=shop.id,
         state="queued",
@@ -136,6 +136,11 @@ def done_scan(shop):
     scan.finished_at = utcnow()
     db.session.commit()
     return scan
+
+
+@pytest.fixture
+def done_scan(shop):
+    return finished_scan(shop)
 
 
 def test_the_scan_page_needs_a_login(client, shop):
