@@ -15,6 +15,7 @@ from server.domain import consents, policy
 from server.extensions import db, migrate
 from server.http import (
     admin_api,
+    admin_api_scan,  # noqa: F401  (adds the scan routes to admin_api.bp)
     api,
     bundle,
     errors,
@@ -78,6 +79,6 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(demo.bp)
     admin.init_app(app)  # CSRF (admin forms only), session cookie flags
     app.register_blueprint(admin.bp)
-    app.register_blueprint(admin_api.bp)
+    app.register_blueprint(admin_api.bp)  # with the scan routes of admin_api_scan
 
     return app

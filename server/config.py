@@ -42,6 +42,17 @@ class Defaults:
     # Number of proxies in front of Témoin whose X-Forwarded-For/-Proto may be trusted (0: none).
     PROXY_FIX = 0
 
+    # Cookie scanner: the browser (Debian's Chromium), extra Chromium flags (a JSON list),
+    # time limits per page (each of the three passes) and per scan, and the wait after a load.
+    CHROMIUM = "/usr/bin/chromium"
+    SCAN_CHROMIUM_ARGS: tuple[str, ...] = ()
+    SCAN_PAGE_SECONDS = 20
+    SCAN_TOTAL_SECONDS = 900
+    SCAN_SETTLE_MS = 1200
+    # The job queue (Huey): Redis when REDIS_URL is set, else this SQLite file (default:
+    # queue.db in the instance folder); `temoin worker` runs what is queued.
+    QUEUE_FILE: str | None = None
+
     # Logging: one JSON object per line when true.
     LOG_JSON = False
     LOG_LEVEL = "INFO"

@@ -117,10 +117,12 @@ def _error(err: HTTPException) -> Any:
 from server.admin import (  # noqa: E402,F401  (views register their routes on bp)
     views_account,
     views_auth,
+    views_catalogue,
     views_edit,
     views_log,
     views_owner,
     views_publish,
+    views_scan,
     views_sites,
 )
 

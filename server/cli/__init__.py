@@ -2,7 +2,8 @@
 
 - `setup`: init-db, demo, create-admin, create-site, create-token;
 - `export`: the consent log of a site, streamed to a file;
-- `evidence`: verify-log, checkpoint, purge.
+- `evidence`: verify-log, checkpoint, purge;
+- `scan`: scan, worker, cookiedb, add-service.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from flask import Flask
 from flask.cli import FlaskGroup
 
 from server.app import build_app
-from server.cli import evidence, export, setup
+from server.cli import evidence, export, scan, setup
 
 
 def _app() -> Flask:
@@ -28,6 +29,6 @@ def cli() -> None:
 
 def register_commands(app: Flask) -> None:
     """Add the Témoin commands to the app's command line."""
-    for module in (setup, export, evidence):
+    for module in (setup, export, evidence, scan):
         for command in module.COMMANDS:
             app.cli.add_command(command)

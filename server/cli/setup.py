@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import secrets
+import signal
+import sys
 
 import click
 from flask import current_app
@@ -10,6 +12,7 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from werkzeug.serving import run_simple
 
+from server.cli.scan import start_worker, stop_worker
 from server.domain.accounts import find_admin, has_sites, new_admin, set_role, upsert_admin
 from server.domain.demo_site import KEY, load_demo
 from server.domain.schemas_admin import validate_email, validate_origins, validate_site_key
@@ -140,8 +143,9 @@ def create_token_cmd(site_key: str, role: str, label: str) -> None:
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=8000, type=int)
 @click.option("--no-serve", is_flag=True, help="Prepare the database and exit.")
+@click.option("--no-worker", is_flag=True, help="Do not start a worker for scans beside it.")
 @with_appcontext
-def demo_cmd(host: str, port: int, no_serve: bool) -> None:
+def demo_cmd(host: str, port: int, no_serve: bool, no_worker: bool) -> None:
     """Create the database if missing, load the demo site, create an admin, and serve."""
     upgrade()
     shown = "localhost" if host in ("0.0.0.0", "::") else host
@@ -163,7 +167,14 @@ def demo_cmd(host: str, port: int, no_serve: bool) -> None:
     if not no_serve:
         # Flask's app.run() refuses to start under its own CLI; serve with Werkzeug directly.
         db.session.remove()
-        run_simple(host, port, current_app._get_current_object(), threaded=True)
+        app = current_app._get_current_object()
+        worker = None if no_worker else start_worker(app)
+        # Stopped by SIGTERM too, the demo stops its worker on the way out.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        try:
+            run_simple(host, port, app, threaded=True)
+        finally:
+            stop_worker(worker)
 
 
 COMMANDS = (init_db, create_admin, create_site_cmd, create_token_cmd, demo_cmd)

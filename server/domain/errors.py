@@ -18,6 +18,10 @@ class Invalid(DomainError):
     """The input breaks a rule (the HTTP API answers 422)."""
 
 
+class NotFound(DomainError):
+    """What the input names does not exist (404)."""
+
+
 class Conflict(DomainError):
     """The input contradicts what is stored (409)."""
 

@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
-from server.domain.errors import Conflict, DomainError, Invalid, Unavailable
+from server.domain.errors import Conflict, DomainError, Invalid, NotFound, Unavailable
 from server.extensions import db
 
 log = logging.getLogger("temoin")
@@ -46,7 +46,12 @@ class ApiError(Exception):
 
 
 # What each refusal of the domain answers over HTTP.
-STATUS: dict[type[DomainError], int] = {Invalid: 422, Conflict: 409, Unavailable: 503}
+STATUS: dict[type[DomainError], int] = {
+    Invalid: 422,
+    NotFound: 404,
+    Conflict: 409,
+    Unavailable: 503,
+}
 
 
 def status_of(err: DomainError) -> int:

@@ -27,6 +27,7 @@ from server.domain.tokens import create_token
 from server.extensions import db
 from server.models import Site
 from tests.admin.conftest import PASSWORD, csrf, login
+from tests.admin.test_scan_pages import finished_scan
 from tests.support.fuzzreport import print_cases
 from tests.support.html_forms import Form, post_forms
 from tests.support.records import choice_body
@@ -75,6 +76,9 @@ FORMS: dict[str, tuple[str, str, dict[str, str] | None, str, str]] = {
     "member remove": ("owner", SITE + "members", None, r".*/remove", "admin.member_remove"),
     "token create": ("owner", SITE + "members", None, r".*/tokens", "admin.token_create"),
     "token revoke": ("owner", SITE + "members", None, r".*/revoke", "admin.token_revoke"),
+    "scan start": ("owner", SITE + "scans", None, r".*/scans", "admin.scan_start"),
+    "scan accept": ("owner", SITE + "scans/{scan}", None, r".*/accept", "admin.scan_accept"),
+    "catalogue add": ("owner", SITE + "catalogue", None, r".*/catalogue", "admin.catalogue_add"),
 }
 
 TEXT = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), max_size=80)
@@ -151,6 +155,7 @@ def clients(app: Flask, shop: Site) -> dict[str, FlaskClient]:
     )
     assert resp.status_code == 201, resp.json
     app.config["FUZZ_CONSENT"] = resp.json["consent_id"]
+    app.config["FUZZ_SCAN"] = finished_scan(shop).id
     out = {"anonymous": app.test_client()}
     for who, email in (("owner", "owner@shop.test"), ("superuser", "root@instance.test")):
         out[who] = app.test_client()
@@ -161,6 +166,7 @@ def clients(app: Flask, shop: Site) -> dict[str, FlaskClient]:
 def rendered_form(app: Flask, client: FlaskClient, label: str) -> Form:
     """Render the page of a form and return that form, checking it posts to its endpoint."""
     _, page, data, action, endpoint = FORMS[label]
+    page = page.format(scan=app.config.get("FUZZ_SCAN"))
     if data is None:
         resp = client.get(page)
     else:

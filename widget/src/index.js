@@ -2,6 +2,7 @@
 // The server appends `Temoin._boot(<published config>, <labels in its languages>)` to this bundle:
 // one response, no second request.
 import { cmDefault, cmUpdate } from './core/consent-mode.js'
+import { vendorSignals } from './core/vendor-signals.js'
 import { createGate, touchesGated } from './core/gate.js'
 import { pickLanguage, translator } from './core/i18n.js'
 import { flush, send } from './core/network.js'
@@ -84,6 +85,7 @@ if (!w.Temoin) {
     current = next
     writeChoice(d, location, next, lifetime(cfg))
     cmUpdate(w, next.c)
+    vendorSignals(w, cfg, 'update', allowed)
     cleanup(next)
     // A choice that leaves purposes unasked (a placeholder's) keeps the banner up.
     if (ui && !unanswered(next)) ui.decided_()
@@ -141,7 +143,9 @@ if (!w.Temoin) {
     const stored = readChoice(d)
     consentId = stored && stored.id
     current = isValid(stored, cfg, now()) ? stored : null
+    vendorSignals(w, cfg, 'default', (cat) => required(cat))
     if (current) cmUpdate(w, current.c)
+    if (current) vendorSignals(w, cfg, 'update', allowed)
     gate = createGate(d, nonce, allowed, (frame, ok) => {
       mount()
       ui.frame_(frame, ok)
