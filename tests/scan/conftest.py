@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from server.domain import policy
+from server.domain import drafts
 from server.domain.sites import apply_draft, create_site
 from server.extensions import db
 from tests.support.env import need
@@ -100,7 +100,7 @@ def world(live_server: LiveServer, trackers: Served) -> Iterator[World]:
         site = create_site("shop", "Shop", [origin])
         apply_draft(site, {"categories": shop_categories()})
         db.session.flush()
-        policy.publish(site, actor="test")
+        drafts.publish(site, reconsent=False, actor="test")
         db.session.commit()
         db.session.remove()
     app.config.update(

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from server.domain import policy
+from server.domain import drafts
 from server.domain.catalogue import add_service
 from server.domain.sites import create_site
 from server.extensions import db
@@ -34,7 +34,7 @@ def ms_site(world: Any) -> Any:
         site = create_site("ms", "MS", [origin])
         add_service(site, "microsoft-ads", "test")
         add_service(site, "clarity", "test")
-        policy.publish(site, actor="test")
+        drafts.publish(site, reconsent=False, actor="test")
         db.session.commit()
         db.session.remove()
     yield origin
