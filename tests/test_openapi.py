@@ -129,6 +129,18 @@ CONTRACT = {
     ("get", "/api/v1/openapi.json"): ("200", "", ""),
     ("get", "/healthz"): ("200", "", ""),
     ("get", "/readyz"): ("200 503", "", ""),
+    # The scanner's routes (issue 12).
+    ("get", "/api/v1/admin/sites/{key}/scans"): ("200 400 401 403 404 503", "key", ""),
+    ("post", "/api/v1/admin/sites/{key}/scans"): (
+        "202 400 401 403 404 413 415 422 503",
+        "key",
+        "application/json",
+    ),
+    ("get", "/api/v1/admin/sites/{key}/scans/{scan_id}"): (
+        "200 400 401 403 404 503",
+        "key scan_id",
+        "",
+    ),
 }
 
 
