@@ -108,7 +108,8 @@ def test_edit_preview_publish_with_reconsent(admin_page, admins, context, page):
         ("fr", "Personnaliser", "Paramétrer les cookies"),
         ("en", "Customize", "Cookie settings"),
     ):
-        selector = f"iframe[title='Widget preview ({lang})']"
+        language = {"fr": "French", "en": "English"}[lang]
+        selector = f"iframe[title='Widget preview ({language})']"
         # The banner is fixed inside the frame: bring the whole frame into the viewport first.
         admin.locator(selector).evaluate("f => f.scrollIntoView({block: 'start'})")
         frame = admin.frame_locator(selector)
