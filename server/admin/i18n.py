@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel, format_datetime, format_decimal, format_percent, get_locale
 
@@ -49,7 +49,7 @@ def language_name(tag: str, in_locale: str | None = None) -> str:
     try:
         where = Locale.parse(in_locale or str(get_locale() or "en"))
         name = Locale.parse(tag.replace("-", "_")).get_display_name(where)
-    except (ValueError, TypeError, LookupError):
+    except (ValueError, TypeError, LookupError, UnknownLocaleError):
         return tag
     return name or tag
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from flask import Flask, current_app
 from flask.testing import FlaskClient
-from flask_babel import force_locale, gettext, ngettext
-from markupsafe import escape
+from flask_babel import force_locale, get_translations, gettext
+from markupsafe import Markup
 
 from server.domain.accounts import upsert_admin
 from server.domain.tokens import create_token
@@ -34,15 +34,25 @@ def locale(request: pytest.FixtureRequest) -> str:
 
 
 def tr(message: str, **values: Any) -> str:
-    """Say an admin message as the pages of this test's language do (HTML-escaped)."""
+    """Say an admin message as a template of this test's language does (values escaped).
+
+    A message a view passes to a template (a flash, a field error) is escaped as a whole: its
+    apostrophes read `&#39;` there (see `said`).
+    """
     with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE") or "en"):
-        return str(escape(gettext(message, **values)))
+        return str(Markup(gettext(message)) % values)
+
+
+def said(message: str, **values: Any) -> str:
+    """Say a message a view hands to a template, escaped as the template shows it."""
+    return tr(message, **values).replace("'", "&#39;")
 
 
 def ntr(singular: str, plural: str, num: int, **values: Any) -> str:
-    """Say a message with a count as the pages of this test's language do (HTML-escaped)."""
+    """Say a message with a count as a template of this test's language does."""
     with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE") or "en"):
-        return str(escape(ngettext(singular, plural, num, **values)))
+        text = get_translations().ungettext(singular, plural, num)
+        return str(Markup(text) % {"num": num, **values})
 
 
 # Language names as the admin pages say them, per admin language (fixed here, not computed).

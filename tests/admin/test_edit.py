@@ -11,7 +11,7 @@ from server.domain.drafts import draft_doc
 from server.domain.schemas_admin import BANNER_KEYS
 from server.extensions import db
 from server.models import AuditEvent, PolicyVersion, Site
-from tests.admin.conftest import audit_count, language, ntr, post, tr
+from tests.admin.conftest import audit_count, language, ntr, post, said, tr
 
 XSS = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
 
@@ -126,7 +126,7 @@ def test_invalid_settings_show_field_errors_and_save_nothing(as_role, overrides,
     assert resp.status_code == 422
     assert tr("Nothing was saved: correct the fields marked below.") in html
     fid = "f-" + field.replace(".", "-")
-    assert f'id="{fid}-e"' in html and tr(message[0], **message[1]) in html
+    assert f'id="{fid}-e"' in html and said(message[0], **message[1]) in html
     # What was typed is still in the form.
     typed = form[field].split("\n")[-1]
     assert typed[:50] in html
@@ -195,7 +195,7 @@ def test_invalid_service_refused_with_field_errors(as_role, overrides, field, me
     assert resp.status_code == 422, html[:300]
     fid = "f-" + field.replace(".", "-")
     assert f'id="{fid}-e"' in html
-    assert tr(message[0], **message[1]) in html
+    assert said(message[0], **message[1]) in html
     assert 'value="InnoCraft"' in html and "Mesure d&#39;audience." in html
     assert json.dumps(shop_doc()) == before
 
