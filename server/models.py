@@ -210,6 +210,8 @@ class Admin(db.Model):
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     # Set when the password was generated and handed out: the admin must choose their own.
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The language of the admin pages for this admin (`fr`, `en`); none: the browser's.
+    locale: Mapped[str | None] = mapped_column(String(16), default=None)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="admin", cascade="all, delete-orphan"

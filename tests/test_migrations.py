@@ -50,3 +50,26 @@ def test_must_change_password_is_added_to_existing_admins(empty_url):
         assert db.session.scalar(text("SELECT email FROM admins")) == "a@x.test"
         db.session.remove()
         db.engine.dispose()
+
+
+def test_admin_locale_is_added_empty_and_removed_again(empty_url):
+    app = create_app({"DATABASE_URL": empty_url, "TESTING": True})
+    with app.app_context():
+        upgrade(revision="d7a3c9e1f2b4")
+        db.session.execute(
+            text(
+                "INSERT INTO admins (email, password_hash, created_at, is_superuser) "
+                "VALUES ('a@x.test', 'h', '2026-01-01 00:00:00', false)"
+            )
+        )
+        db.session.commit()
+        upgrade(revision="9d3c6a0f4e21")
+        assert db.session.scalar(text("SELECT locale FROM admins")) is None
+        db.session.execute(text("UPDATE admins SET locale = 'fr'"))
+        db.session.commit()
+        downgrade(revision="d7a3c9e1f2b4")
+        columns = {c["name"] for c in inspect(db.engine).get_columns("admins")}
+        assert "locale" not in columns and "session_generation" in columns
+        assert db.session.scalar(text("SELECT email FROM admins")) == "a@x.test"
+        db.session.remove()
+        db.engine.dispose()

@@ -15,10 +15,14 @@ from flask import (
     url_for,
 )
 from flask.sessions import SecureCookieSessionInterface
+from flask_babel import get_locale, gettext
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
+from server.admin import i18n
 from server.admin.access import can, current_admin
+from server.admin.labels import WORDS, name, shown, target, word
+from server.admin.messages import say
 from server.admin.ratelimit import limiter
 from server.http.csp import content_security_policy
 from server.http.errors import copy_headers
@@ -66,6 +70,9 @@ def init_app(app: Flask) -> None:
     if app.config.get("SESSION_COOKIE_PATH") is None:
         app.config["SESSION_COOKIE_PATH"] = "/admin"
     app.session_interface = SessionInterface()
+    i18n.init_app(app)
+    app.jinja_env.filters.update(word=word, shown=shown, target=target)
+    app.jinja_env.globals["label_of"] = name
 
 
 # What an admin with a one-time password may reach before choosing their own.
@@ -100,17 +107,25 @@ def _headers(resp: Response) -> Response:
 
 @bp.app_context_processor
 def _helpers() -> dict[str, Any]:
-    return {"me": current_admin, "can": can}
+    return {
+        "me": current_admin,
+        "can": can,
+        "words": WORDS,
+        "current_locale": lambda: str(get_locale() or "en"),
+        "admin_locales": i18n.LOCALES,
+    }
 
 
 @bp.errorhandler(HTTPException)
 def _error(err: HTTPException) -> Any:
     status = err.code or 500
     if isinstance(err, CSRFError):
-        message = "The form expired or did not come from this site; reload the page and retry."
+        message = gettext(
+            "The form expired or did not come from this site; reload the page and retry."
+        )
     else:
-        message = err.description or err.name
-    html = render_template("admin/error.html", status=status, title=err.name, message=message)
+        message = say(err.description or err.name)
+    html = render_template("admin/error.html", status=status, title=say(err.name), message=message)
     return copy_headers(err, Response(html, status=status, mimetype="text/html"))
 
 

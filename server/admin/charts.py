@@ -6,17 +6,14 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from server.admin.i18n import percent
+from server.admin.labels import word
+
 COLORS = {
     "accept_all": "#1b7f3b",
     "reject_all": "#b3261e",
     "custom": "#1f4fd1",
     "withdraw": "#a05a00",
-}
-LABELS = {
-    "accept_all": "Accept all",
-    "reject_all": "Reject all",
-    "custom": "Custom",
-    "withdraw": "Withdraw",
 }
 
 
@@ -48,7 +45,8 @@ def stacked_bars(title: str, rows: list[tuple[str, dict[str, int]]]) -> Markup:
             y -= h
             parts.append(
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" '
-                f'fill="{color}"><title>{escape(label)}: {LABELS[action]} {value}</title></rect>'
+                f'fill="{color}"><title>{escape(label)}: {escape(word(action))} {value}'
+                "</title></rect>"
             )
         if i % every == 0:
             parts.append(
@@ -71,7 +69,7 @@ def rate_bars(title: str, rates: dict[str, Any]) -> Markup:
     span = width - left - 70
     for i, (cat, rate) in enumerate(rates.items()):
         y = 5 + i * row
-        shown = "—" if rate is None else f"{rate * 100:.1f} %"
+        shown = escape(percent(rate))
         parts.append(
             f'<text x="{left - 8}" y="{y + 17}" text-anchor="end" font-size="12">'
             f"{escape(cat)}</text>"

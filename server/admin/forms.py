@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, request
+from flask_babel import gettext
 from marshmallow import Schema, ValidationError
 from werkzeug.datastructures import MultiDict
 
+from server.admin.labels import name as label
+from server.admin.messages import say
 from server.admin.schemas import INDEX, MAX_ROWS
 from server.domain.paths import flatten
 
@@ -85,13 +88,16 @@ def errors_of(messages: Any) -> dict[str, str]:
         first, *rest = name.split(".")
         # A nested schema's own message (`cookies.0._schema`) names the group itself.
         clean = ".".join([first, *(p for p in rest if p not in ("value", "key", "_schema"))])
-        out[clean] = value[0] if isinstance(value, list) and value else str(value)
+        out[clean] = say(value[0] if isinstance(value, list) and value else value)
     return out
 
 
 def summary(messages: Any) -> str:
     """Say marshmallow messages in one line: `field: message; …`."""
-    return "; ".join(f"{k}: {v}" for k, v in errors_of(messages).items())
+    return "; ".join(
+        gettext("%(field)s: %(message)s", field=label(k), message=v)
+        for k, v in errors_of(messages).items()
+    )
 
 
 def query(schema: Schema, status: int = 422, prefix: str = "") -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
 
 from server.admin import bp
@@ -55,7 +56,7 @@ def login() -> Any:
             "admin/login.html",
             email=email,
             next=local_path(request.form.get("next")),
-            error="Unknown e-mail or wrong password.",
+            error=_("Unknown e-mail or wrong password."),
         )
         return html, 401
     record_event(None, typed, SIGN_IN)
@@ -71,7 +72,7 @@ def _too_many_page(wait: int) -> Any:
         "admin/login.html",
         email=request.form.get("email", ""),
         next=local_path(request.form.get("next")),
-        error="Too many failed attempts; wait a minute before trying again.",
+        error=_("Too many failed attempts; wait a minute before trying again."),
     )
     return html, 429, {"Retry-After": str(wait)}
 
@@ -91,7 +92,7 @@ def logout() -> Any:
         record_event(None, admin.email, SIGN_OUT)
         db.session.commit()
     session.clear()
-    flash("You are signed out.")
+    flash(_("You are signed out."))
     return redirect(url_for("admin.login"))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from server import texts
@@ -85,7 +86,7 @@ def settings(site: Site) -> Any:
     if request.method == "POST":
         errors = _save_settings(site, doc)
         if not errors:
-            flash("Settings saved in the draft. Publish to put them online.")
+            flash(_("Settings saved in the draft. Publish to put them online."))
             return redirect(url_for("admin.settings", key=site.key))
         values, status = request.form.to_dict(), 422
     return (
@@ -114,7 +115,7 @@ def categories(site: Site) -> Any:
     if request.method == "POST":
         errors = _save_categories(site, doc)
         if not errors:
-            flash("Categories saved in the draft.")
+            flash(_("Categories saved in the draft."))
             return redirect(url_for("admin.categories", key=site.key))
         values = request.form.to_dict()
     return (
@@ -130,7 +131,7 @@ def _save_categories(site: Site, doc: dict[str, Any]) -> dict[str, str]:
     except ValidationError as err:
         return errors_of(err.messages)
     if len(rows) != len(doc["categories"]):
-        abort(400, "The form does not hold one row per category: reload the page.")
+        abort(400, _("The form does not hold one row per category: reload the page."))
     cats = [
         {**cat, "texts": _clean_texts(row["texts"])}
         for cat, row in zip(doc["categories"], rows, strict=True)
@@ -153,9 +154,9 @@ def category_add(site: Site) -> Any:
     doc["categories"].append({"slug": slug, "texts": {}, "services": []})
     errors = _save(site, doc, "categories")
     if errors:
-        flash("Category not added: " + "; ".join(errors.values()), "error")
+        flash(_("Category not added: %(why)s", why="; ".join(errors.values())), "error")
     else:
-        flash(f"Category {slug} added to the draft.")
+        flash(_("Category %(slug)s added to the draft.", slug=slug))
     return redirect(url_for("admin.categories", key=site.key))
 
 
@@ -169,7 +170,9 @@ def category_delete(site: Site, slug: str) -> Any:
         abort(404)
     errors = _save(site, {**doc, "categories": kept}, "categories")
     flash(
-        "; ".join(errors.values()) if errors else f"Category {slug} removed from the draft.",
+        "; ".join(errors.values())
+        if errors
+        else _("Category %(slug)s removed from the draft.", slug=slug),
         "error" if errors else "info",
     )
     return redirect(url_for("admin.categories", key=site.key))
@@ -215,7 +218,7 @@ def service(site: Site, category: str | None = None, slug: str | None = None) ->
     values = {**flatten(raw), "category": target}
     slugs = [c["slug"] for c in doc["categories"]]
     if target not in slugs:
-        return _service_page(site, doc, values, {"category": "Choose a category."}, where, 422)
+        return _service_page(site, doc, values, {"category": _("Choose a category.")}, where, 422)
     if where:
         del doc["categories"][where[0]]["services"][where[1]]
     ci = slugs.index(target)
@@ -230,7 +233,7 @@ def service(site: Site, category: str | None = None, slug: str | None = None) ->
         if other:
             mine["_schema"] = "; ".join(other)
         return _service_page(site, doc, values, mine, where, 422)
-    flash(f"Service {raw['slug']} saved in the draft. Publish to put it online.")
+    flash(_("Service %(slug)s saved in the draft. Publish to put it online.", slug=raw["slug"]))
     return redirect(url_for("admin.services", key=site.key))
 
 
@@ -266,5 +269,9 @@ def service_delete(site: Site, category: str, slug: str) -> Any:
     i, j = _find(doc, category, slug)
     del doc["categories"][i]["services"][j]
     errors = _save(site, doc, f"service {slug}")
-    flash("; ".join(errors.values()) if errors else f"Service {slug} removed from the draft.")
+    flash(
+        "; ".join(errors.values())
+        if errors
+        else _("Service %(slug)s removed from the draft.", slug=slug)
+    )
     return redirect(url_for("admin.services", key=site.key))

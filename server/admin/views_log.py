@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Response, abort, render_template, request
+from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from server.admin import bp
@@ -103,11 +104,14 @@ def stats(site: Site) -> Any:
     charts = {}
     if data:
         charts = {
-            "days": stacked_bars("Decisions per day", [(d["date"][5:], d) for d in data["days"]]),
-            "versions": stacked_bars(
-                "Decisions per policy version", [(f"v{v['version']}", v) for v in data["versions"]]
+            "days": stacked_bars(
+                _("Decisions per day"), [(d["date"][5:], d) for d in data["days"]]
             ),
-            "rates": rate_bars("Opt-in rate per category", data["totals"]["opt_in"]),
+            "versions": stacked_bars(
+                _("Decisions per policy version"),
+                [(f"v{v['version']}", v) for v in data["versions"]],
+            ),
+            "rates": rate_bars(_("Opt-in rate per category"), data["totals"]["opt_in"]),
         }
     return (
         render_template(

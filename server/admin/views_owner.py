@@ -6,12 +6,15 @@ import json
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from marshmallow import ValidationError, fields
 from sqlalchemy import select
 
 from server.admin import bp
 from server.admin.access import actor, current_admin, site_view
 from server.admin.forms import errors_of, query
+from server.admin.labels import word
 from server.admin.schemas import AuditPageIn
 from server.domain.accounts import find_admin, new_admin, set_role
 from server.domain.audit import CREATE_ADMIN, list_events, record_event
@@ -39,7 +42,7 @@ def rights(site: Site) -> Any:
     if request.method == "POST":
         cid = _consent_id() or ""
         if not cid:
-            error = "Not a consent id (a UUID such as 3f2b…-…)."
+            error = _("Not a consent id (a UUID such as 3f2b…-…).")
         else:
             held = held_on(site, cid)
     status = 422 if error else 200
@@ -52,7 +55,7 @@ def rights_export(site: Site) -> Response:
     """Download everything held on one consent id as JSON."""
     cid = _consent_id()
     if cid is None:
-        abort(422, "Not a consent id.")
+        abort(422, _("Not a consent id."))
     body = json.dumps(held_on(site, cid), ensure_ascii=False, indent=2)
     resp = Response(body, mimetype="application/json")
     resp.headers["Content-Disposition"] = f'attachment; filename="temoin-{site.key}-{cid}.json"'
@@ -65,7 +68,7 @@ def rights_erase(site: Site) -> Any:
     """Erase the contents of every record of one consent id (the chain stays verifiable)."""
     cid = _consent_id()
     if cid is None or request.form.get("confirm") != "erase":
-        abort(422, "Give a consent id and tick the confirmation.")
+        abort(422, _("Give a consent id and tick the confirmation."))
     count = erase_consent(site, cid, actor())
     db.session.commit()
     flash(f"{count} record(s) erased; their hashes stay in the chain, marked as erased.")
@@ -89,18 +92,25 @@ def members(site: Site) -> Any:
                 admin, password = new_admin(data["email"])
                 record_event(site.id, actor(), CREATE_ADMIN, admin.email)
             if admin is None:
-                errors = {"email": NO_SUCH_ADMIN}
+                errors = {"email": str(NO_SUCH_ADMIN)}
             else:
                 set_member_role(site, admin, data["role"])
                 db.session.commit()
-                flash(f"{admin.email} is now {data['role']} of {site.key}.")
+                flash(
+                    _(
+                        "%(email)s is now %(role)s of %(site)s.",
+                        email=admin.email,
+                        role=word(data["role"]),
+                        site=site.key,
+                    )
+                )
                 if password:
                     return members_page(site, {}, {}, 201, new_password=(admin.email, password))
                 return redirect(url_for("admin.members", key=site.key))
     return members_page(site, values, errors, 422 if errors else 200)
 
 
-NO_SUCH_ADMIN = (
+NO_SUCH_ADMIN = lazy_gettext(
     "No admin has this e-mail: an instance superuser can add it here, which creates the "
     "account, or create it with temoin create-admin."
 )
@@ -152,9 +162,9 @@ def member_remove(site: Site, admin_id: int) -> Any:
     admin = db.session.get(Admin, admin_id)
     # Only a member is named: anyone else's e-mail is none of this site's business.
     if admin is None or not _is_member(site, admin):
-        abort(404, "No such member of this site.")
+        abort(404, _("No such member of this site."))
     if admin.id == current_admin().id:  # type: ignore[union-attr]
-        flash("You cannot remove yourself.", "error")
+        flash(_("You cannot remove yourself."), "error")
     else:
         set_member_role(site, admin, None)
         db.session.commit()
@@ -200,7 +210,7 @@ def token_revoke(site: Site, token_id: int) -> Any:
             site.id, actor(), "revoke token", row.prefix, {"revoked": False}, {"revoked": True}
         )
         db.session.commit()
-        flash(f"Token {row.prefix}… revoked.")
+        flash(_("Token %(prefix)s… revoked.", prefix=row.prefix))
     return redirect(url_for("admin.members", key=site.key))
 
 

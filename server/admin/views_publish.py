@@ -7,11 +7,13 @@ import secrets
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from server.admin import bp
 from server.admin.access import actor, site_view
 from server.admin.forms import errors_of, query
+from server.admin.messages import say
 from server.admin.schemas import DiffIn
 from server.domain import drafts, policy
 from server.domain.drafts import diff, draft_doc, latest_version, pending_changes
@@ -49,6 +51,7 @@ def _site_page(site: Site, errors: dict[str, str], status: int) -> Any:
         errors=[(path, message, field_link(site, doc, path)) for path, message in errors.items()],
         link=lambda path: field_link(site, doc, path),
         refused=refused_origins(site.id),
+        doc=doc,
     )
     return html, status
 
@@ -82,11 +85,16 @@ def publish(site: Site) -> Any:
         db.session.rollback()
         if err.errors:
             return _site_page(site, errors_of(err.errors), status_of(err))
-        flash(err.message, "error")
+        flash(say(err.message), "error")
         return redirect(url_for("admin.site", key=site.key))
     db.session.commit()
-    again = " Visitors will be asked to choose again." if version.reconsent else ""
-    flash(f"Version {version.version} published (sha256 {version.sha256[:12]}…).{again}")
+    done = _(
+        "Version %(number)s published (sha256 %(hash)s…).",
+        number=version.version,
+        hash=version.sha256[:12],
+    )
+    again = " " + _("Visitors will be asked to choose again.") if version.reconsent else ""
+    flash(done + again)
     return redirect(url_for("admin.site", key=site.key))
 
 
@@ -130,7 +138,7 @@ def version_diff(site: Site) -> Any:
     latest = latest_version(site)
     if latest is None:
         abort(404)
-    sides = query(DiffIn(), 404, "No such version: ")
+    sides = query(DiffIn(), 404, _("No such version: "))
     a_num = sides["a"] or max(latest.version - 1, 1)
     b_num = sides["b"] or latest.version
     b_arg = str(b_num)
@@ -151,6 +159,8 @@ def version_diff(site: Site) -> Any:
         b=b_arg,
         numbers=numbers,
         changes=diff(a_doc, b_doc),
+        before=a_doc,
+        after=b_doc,
     )
 
 

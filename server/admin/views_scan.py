@@ -19,6 +19,7 @@ from marshmallow import ValidationError
 
 from server.admin import bp
 from server.admin.access import actor, site_view
+from server.admin.messages import say
 from server.domain.drafts import draft_doc
 from server.domain.errors import DomainError
 from server.domain.scan.accept import accept
@@ -44,7 +45,11 @@ LABELS = {
 
 @bp.app_context_processor
 def _scan_helpers() -> dict[str, Any]:
-    return {"last_scan": last_finished, "scan_flag": lambda site: flag(last_finished(site))}
+    def scan_flag(site: Site) -> str | None:
+        why = flag(last_finished(site))
+        return say(why) if why else None
+
+    return {"last_scan": last_finished, "scan_flag": scan_flag}
 
 
 def _scans_page(site: Site, form: dict[str, str], error: str, status: int) -> Any:

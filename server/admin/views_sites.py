@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from server.admin import bp
@@ -26,7 +27,7 @@ FIELDS = ("key", "name", "origins", "owner")
 def new_site() -> Any:
     """Create a site with default texts; a new owner's one-time password is shown once."""
     if not current_admin().is_superuser:  # type: ignore[union-attr]
-        abort(403, "Only an instance superuser may create sites.")
+        abort(403, _("Only an instance superuser may create sites."))
     values = {k: request.form.get(k, "") for k in FIELDS}
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -46,7 +47,12 @@ def new_site() -> Any:
             )
             if data["owner"] is None:
                 db.session.commit()
-                flash(f"Site {site.key} created with default texts: review them, then publish.")
+                flash(
+                    _(
+                        "Site %(key)s created with default texts: review them, then publish.",
+                        key=site.key,
+                    )
+                )
                 return redirect(url_for("admin.site", key=site.key))
             admin, password = find_admin(data["owner"]), None
             if admin is None:
@@ -54,7 +60,13 @@ def new_site() -> Any:
                 record_event(site.id, actor(), CREATE_ADMIN, admin.email)
             set_member_role(site, admin, OWNER)
             db.session.commit()
-            flash(f"Site {site.key} created with default texts; {admin.email} owns it.")
+            flash(
+                _(
+                    "Site %(key)s created with default texts; %(email)s owns it.",
+                    key=site.key,
+                    email=admin.email,
+                )
+            )
             shown = (admin.email, password) if password else None
             return members_page(site, {}, {}, 201, new_password=shown)
     html = render_template("admin/new_site.html", values=values, errors=errors)
@@ -65,5 +77,5 @@ def _load(values: dict[str, str]) -> dict[str, Any]:
     data = {**values, "origins": lines(values["origins"])}
     loaded = NewSiteIn().load(data)
     if get_site(loaded["key"]) is not None:
-        raise ValidationError({"key": ["A site with this key exists."]})
+        raise ValidationError({"key": [_("A site with this key exists.")]})
     return loaded

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any
 
 import pytest
+from flask import Flask, current_app
 from flask.testing import FlaskClient
+from flask_babel import force_locale, get_translations, gettext
+from markupsafe import Markup
 
 from server.domain.accounts import upsert_admin
 from server.domain.tokens import create_token
@@ -15,7 +19,63 @@ from server.models import AuditEvent, Site
 from tests.support.records import make_site
 
 PASSWORD = "correct horse battery"
+# The admin suite runs in each of the admin's languages (CI may run one per job).
+LOCALES = tuple(os.environ.get("TEMOIN_TEST_ADMIN_LOCALES", "en,fr").split(","))
 TOKEN_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture(autouse=True, params=LOCALES)
+def locale(request: pytest.FixtureRequest) -> str:
+    """Run the test with the admin pages in one language (the instance's default)."""
+    if "app" in request.fixturenames:
+        app: Flask = request.getfixturevalue("app")
+        app.config["BABEL_DEFAULT_LOCALE"] = request.param
+    return request.param
+
+
+def tr(message: str, **values: Any) -> str:
+    """Say an admin message as a template of this test's language does (values escaped).
+
+    A message a view passes to a template (a flash, a field error) is escaped as a whole: its
+    apostrophes read `&#39;` there (see `said`).
+    """
+    with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE") or "en"):
+        return str(Markup(gettext(message)) % values)
+
+
+def said(message: str, **values: Any) -> str:
+    """Say a message a view hands to a template, escaped as the template shows it."""
+    return tr(message, **values).replace("'", "&#39;")
+
+
+def ntr(singular: str, plural: str, num: int, **values: Any) -> str:
+    """Say a message with a count as a template of this test's language does."""
+    with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE") or "en"):
+        text = get_translations().ungettext(singular, plural, num)
+        return str(Markup(text) % {"num": num, **values})
+
+
+# Language names as the admin pages say them, per admin language (fixed here, not computed).
+LANGUAGE_NAMES = {
+    "en": {"fr": "French", "en": "English", "de": "German"},
+    "fr": {"fr": "français", "en": "anglais", "de": "allemand"},
+}
+
+
+NO_ADMIN = (
+    "No admin has this e-mail: an instance superuser can add it here, which creates the "
+    "account, or create it with temoin create-admin."
+)
+
+
+def locale_of() -> str:
+    """Return this test's admin language."""
+    return current_app.config.get("BABEL_DEFAULT_LOCALE") or "en"
+
+
+def language(tag: str) -> str:
+    """Name a language as this test's admin language does."""
+    return LANGUAGE_NAMES[current_app.config.get("BABEL_DEFAULT_LOCALE") or "en"][tag]
 
 
 def csrf(client: FlaskClient, page: str = "/admin/login") -> str:

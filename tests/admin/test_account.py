@@ -7,7 +7,7 @@ import pytest
 from server.domain.accounts import check_password
 from server.extensions import db
 from server.models import Admin, AuditEvent
-from tests.admin.conftest import PASSWORD, audit_count, csrf, login, post
+from tests.admin.conftest import PASSWORD, audit_count, csrf, login, post, tr
 
 NEW = "a brand new passphrase"
 URL = "/admin/account/password"
@@ -80,7 +80,10 @@ def test_invalid_change_saves_nothing(client, shop, current, new, confirm, field
     resp = _change(client, current, new, confirm)
     assert resp.status_code == 422
     html = resp.get_data(as_text=True)
-    assert f'id="f-{field}-e"' in html and "Nothing was saved" in html
+    assert (
+        f'id="f-{field}-e"' in html
+        and tr("Nothing was saved: correct the fields marked below.") in html
+    )
     # Passwords typed are never sent back.
     for typed in {current, new, confirm} - {""}:
         assert f'value="{typed}"' not in html
@@ -159,14 +162,14 @@ def test_owners_see_sign_ins_of_their_members_only(app, client, shop):
     page = _audit_page(client)
     for email in ("editor@shop.test", "viewer@shop.test", "owner@shop.test"):
         assert email in page
-    assert "sign in failed" in page
+    assert tr("failed sign-in") in page
     assert "owner@other.test" not in page
     assert "stranger@example.test" not in page
     # The other site's owner sees their own sign-ins, none of shop's members.
     other = app.test_client()
     login(other, "owner@other.test")
     html = other.get("/admin/sites/other/audit").get_data(as_text=True)
-    assert "owner@other.test" in html and "sign in" in html
+    assert "owner@other.test" in html and tr("sign-in") in html
     for email in ("editor@shop.test", "viewer@shop.test", "owner@shop.test"):
         assert email not in html
 
@@ -183,10 +186,11 @@ def test_password_change_shown_to_owners_of_the_members_site(app, client, shop):
     login(editor, "editor@shop.test")
     assert _change(editor).status_code == 302
     login(client, "owner@shop.test")
-    assert "change password" in _audit_page(client)
+    assert tr("password change") in _audit_page(client)
     other = app.test_client()
     login(other, "owner@other.test")
-    assert "change password" not in other.get("/admin/sites/other/audit").get_data(as_text=True)
+    audit = other.get("/admin/sites/other/audit").get_data(as_text=True)
+    assert tr("password change") not in audit
 
 
 def test_membership_decides_what_owners_see(app, client, shop):

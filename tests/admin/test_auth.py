@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from server.models import Site
-from tests.admin.conftest import PASSWORD, csrf, login, post
+from tests.admin.conftest import PASSWORD, csrf, login, post, tr
 from tests.support.apps import make_app
 
 
@@ -53,14 +53,15 @@ def test_session_cookie_secure_on_https(client, shop):
 def test_bad_credentials_refused(client, shop, email, password):
     resp = login(client, email, password)
     assert resp.status_code == 401
-    assert "Unknown e-mail or wrong password" in resp.get_data(as_text=True)
+    assert tr("Unknown e-mail or wrong password.") in resp.get_data(as_text=True)
     assert client.get("/admin/sites/shop/").status_code == 302
 
 
 def test_login_without_csrf_refused(client, shop):
     resp = client.post("/admin/login", data={"email": "owner@shop.test", "password": PASSWORD})
     assert resp.status_code == 400
-    assert "form expired" in resp.get_data(as_text=True)
+    expired = "The form expired or did not come from this site; reload the page and retry."
+    assert tr(expired) in resp.get_data(as_text=True)
     assert client.get("/admin/sites/shop/").status_code == 302
 
 
@@ -199,7 +200,8 @@ def test_login_rate_limited(request, tmp_path, backend):
         assert codes == [401, 401, 401, 429]
         resp = login(client, "owner@shop.test")
         assert resp.status_code == 429
-        assert "Too many" in resp.get_data(as_text=True)
+        too_many = "Too many failed attempts; wait a minute before trying again."
+        assert tr(too_many) in resp.get_data(as_text=True)
         assert "Retry-After" in resp.headers
         # Refused attempts never reach the view: only the three failures are audited.
         actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()

@@ -11,7 +11,7 @@ from server.domain.drafts import draft_doc
 from server.domain.schemas_admin import BANNER_KEYS
 from server.extensions import db
 from server.models import AuditEvent, PolicyVersion, Site
-from tests.admin.conftest import audit_count, post
+from tests.admin.conftest import audit_count, language, ntr, post, said, tr
 
 XSS = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
 
@@ -75,17 +75,46 @@ def test_settings_saved_in_the_draft_and_audited(as_role):
     assert event.before["lifetime_days"] == 182 and event.after["lifetime_days"] == 90
 
 
+UNPUBLISHED = (
+    "Nothing was published: these texts, shown to visitors, are empty in one of the site's "
+    "languages. Fill them in the draft, then publish."
+)
+ORIGIN = "Not an origin (scheme://host[:port]): %(origin)s"
+DAYS = "Between %(min)s and %(max)s days (13 months)."
+CHARS = "Between %(min)s and %(max)s characters."
+TRACKER = (
+    "%(name)s is a known tracking cookie: it cannot be strictly necessary (CNIL "
+    "guidelines); put its service in a category that needs consent."
+)
+
+
 @pytest.mark.parametrize(
     "overrides,field,message",
     [
-        ({"origins": "https://shop.test\nnot an origin"}, "origins", "not an origin"),
-        ({"origins": "javascript:alert(1)"}, "origins", "not an origin"),
-        ({"lifetime_days": "400"}, "lifetime_days", "395"),
-        ({"lifetime_days": "abc"}, "lifetime_days", "integer"),
-        ({"default_language": "de"}, "default_language", "languages"),
-        ({"theme.primary": "red"}, "theme.primary", "colour"),
-        ({"name": ""}, "name", "Length"),
-        ({"texts.fr.title": "x" * 5000}, "texts.fr.title", "Longer"),
+        (
+            {"origins": "https://shop.test\nnot an origin"},
+            "origins",
+            (ORIGIN, {"origin": "'not an origin'"}),
+        ),
+        (
+            {"origins": "javascript:alert(1)"},
+            "origins",
+            (ORIGIN, {"origin": "'javascript:alert(1)'"}),
+        ),
+        ({"lifetime_days": "400"}, "lifetime_days", (DAYS, {"min": 1, "max": 395})),
+        ({"lifetime_days": "abc"}, "lifetime_days", ("Not a valid integer.", {})),
+        (
+            {"default_language": "de"},
+            "default_language",
+            ("Must be one of the site's languages.", {}),
+        ),
+        ({"theme.primary": "red"}, "theme.primary", ("A colour like #1f4fd1.", {})),
+        ({"name": ""}, "name", (CHARS, {"min": 1, "max": 200})),
+        (
+            {"texts.fr.title": "x" * 5000},
+            "texts.fr.title",
+            ("At most %(max)s characters.", {"max": 4000}),
+        ),
     ],
 )
 def test_invalid_settings_show_field_errors_and_save_nothing(as_role, overrides, field, message):
@@ -95,9 +124,9 @@ def test_invalid_settings_show_field_errors_and_save_nothing(as_role, overrides,
     resp = post(client, "/admin/sites/shop/settings", form)
     html = resp.get_data(as_text=True)
     assert resp.status_code == 422
-    assert "Nothing was saved" in html
+    assert tr("Nothing was saved: correct the fields marked below.") in html
     fid = "f-" + field.replace(".", "-")
-    assert f'id="{fid}-e"' in html and message.lower() in html.lower()
+    assert f'id="{fid}-e"' in html and said(message[0], **message[1]) in html
     # What was typed is still in the form.
     typed = form[field].split("\n")[-1]
     assert typed[:50] in html
@@ -130,15 +159,31 @@ def test_service_with_cookie_added_to_audience(as_role):
 @pytest.mark.parametrize(
     "overrides,field,message",
     [
-        ({"category": "necessary", "cookies.0.name": "_ga"}, "cookies.0.name", "tracking"),
-        ({"category": "necessary", "cookies.0.name": "_fbp"}, "cookies.0.name", "tracking"),
-        ({"category": "necessary", "cookies.0.name": "IDE"}, "cookies.0.name", "tracking"),
-        ({"cookies.0.lifetime_days": "396"}, "cookies.0.lifetime_days", "395"),
-        ({"slug": "audience-svc"}, "slug", "once"),
-        ({"slug": "Bad slug"}, "slug", "lowercase"),
-        ({"privacy_url": "javascript:alert(1)"}, "privacy_url", "URL"),
-        ({"category": "nope"}, "category", "Choose"),
-        ({"name": ""}, "name", "Length"),
+        (
+            {"category": "necessary", "cookies.0.name": "_ga"},
+            "cookies.0.name",
+            (TRACKER, {"name": "_ga"}),
+        ),
+        (
+            {"category": "necessary", "cookies.0.name": "_fbp"},
+            "cookies.0.name",
+            (TRACKER, {"name": "_fbp"}),
+        ),
+        (
+            {"category": "necessary", "cookies.0.name": "IDE"},
+            "cookies.0.name",
+            (TRACKER, {"name": "IDE"}),
+        ),
+        (
+            {"cookies.0.lifetime_days": "396"},
+            "cookies.0.lifetime_days",
+            ("At most %(days)s days (13 months).", {"days": 395}),
+        ),
+        ({"slug": "audience-svc"}, "slug", ("Each service slug appears once in the site.", {})),
+        ({"slug": "Bad slug"}, "slug", ("Lowercase letters, digits, - and _.", {})),
+        ({"privacy_url": "javascript:alert(1)"}, "privacy_url", ("An http(s) URL or a /path.", {})),
+        ({"category": "nope"}, "category", ("Choose a category.", {})),
+        ({"name": ""}, "name", (CHARS, {"min": 1, "max": 120})),
     ],
 )
 def test_invalid_service_refused_with_field_errors(as_role, overrides, field, message):
@@ -150,7 +195,7 @@ def test_invalid_service_refused_with_field_errors(as_role, overrides, field, me
     assert resp.status_code == 422, html[:300]
     fid = "f-" + field.replace(".", "-")
     assert f'id="{fid}-e"' in html
-    assert message.lower() in html.lower()
+    assert said(message[0], **message[1]) in html
     assert 'value="InnoCraft"' in html and "Mesure d&#39;audience." in html
     assert json.dumps(shop_doc()) == before
 
@@ -244,10 +289,14 @@ def test_publish_from_the_page_with_reconsent(as_role):
     row = db.session.query(PolicyVersion).filter_by(version=2).one()
     assert row.reconsent is True and row.published_by == "editor@shop.test"
     page = client.get("/admin/sites/shop/", follow_redirects=True).get_data(as_text=True)
-    assert "Version 2 published" in page
+    assert (
+        tr("Version %(number)s published (sha256 %(hash)s…).", number=2, hash=row.sha256[:12])
+        in page
+    )
     # Nothing changed and no reconsent: refused with a message, no version.
     resp = post(client, "/admin/sites/shop/publish", {}, follow_redirects=True)
-    assert "Nothing to publish" in resp.get_data(as_text=True)
+    nothing = "Nothing to publish: the draft equals the last published version."
+    assert tr(nothing) in resp.get_data(as_text=True)
     assert db.session.query(PolicyVersion).filter_by(site_id=row.site_id).count() == 2
 
 
@@ -255,18 +304,22 @@ def test_versions_and_diff_pages(as_role):
     client = as_role("editor")
     post(client, "/admin/sites/shop/services/new", service_form())
     overview = client.get("/admin/sites/shop/").get_data(as_text=True)
-    assert "unpublished change" in overview and "matomo" in overview
+    # The overview and the diff name what changed as a DPO does, never by its path.
+    assert f"<li>Matomo › {tr('name')}</li>" in overview and "services[matomo]" not in overview
     draft_diff = client.get("/admin/sites/shop/diff?a=1&b=draft").get_data(as_text=True)
-    assert "categories[audience].services[matomo].name" in draft_diff
+    assert f"<td>Matomo › {tr('name')}</td>" in draft_diff
+    assert "categories[audience]" not in draft_diff
     post(client, "/admin/sites/shop/publish", {})
     versions = client.get("/admin/sites/shop/versions").get_data(as_text=True)
     assert "v2" in versions and "editor@shop.test" in versions
     diff = client.get("/admin/sites/shop/diff?a=1&b=2").get_data(as_text=True)
-    assert "categories[audience].services[matomo].cookies[_pk_id.*].lifetime_days" in diff
+    cookie = tr("cookie %(name)s", name="_pk_id.*")
+    assert f"<td>Matomo › {cookie} › {tr('lifetime (days)')}</td>" in diff
+    assert "cookies[_pk_id.*]" not in diff
     assert client.get("/admin/sites/shop/diff?a=1&b=9").status_code == 404
     assert client.get("/admin/sites/shop/diff?a=x").status_code == 404
     page = client.get("/admin/sites/shop/versions/2").get_data(as_text=True)
-    assert "matches the snapshot" in page
+    assert tr("matches the snapshot") in page
 
 
 def test_preview_serves_the_widget_with_the_draft(as_role):
@@ -313,12 +366,15 @@ def test_publish_page_names_each_empty_text_and_publishes_nothing(as_role):
     resp = post(client, "/admin/sites/shop/publish", {"reconsent": "on"})
     html = resp.get_data(as_text=True)
     assert resp.status_code == 422
-    assert "Nothing was published" in html
+    assert tr(UNPUBLISHED) in html
     for lang in ("fr", "en"):
         for key in ("description", "withdraw", "accept_all", "reject_all", "close"):
             href = f"/admin/sites/shop/settings#f-texts-{lang}-{key}"
-            assert f'<a href="{href}"><code>texts.{lang}.{key}</code></a>' in html, (lang, key)
-    assert "<code>texts.fr.title</code>" not in html
+            assert f'<a href="{href}">{tr("Banner")} › ' in html, (lang, key)
+    assert "#f-texts-fr-title" not in html and "texts.fr." not in html
+    # Each empty text is named: the banner's « how to withdraw » in French, in the admin's words.
+    withdraw = tr("%(field)s (%(language)s)", field=tr("how to withdraw"), language=language("fr"))
+    assert f'#f-texts-fr-withdraw">{tr("Banner")} › {withdraw}</a>' in html
     assert db.session.query(PolicyVersion).count() == 2
 
 
@@ -337,14 +393,20 @@ def test_publish_page_links_empty_category_and_cookie_texts(as_role):
     resp = post(client, "/admin/sites/shop/publish", {})
     html = resp.get_data(as_text=True)
     assert resp.status_code == 422
+    in_english = language("en")
+    category = tr("category %(name)s", name="name 4 fr")
+    description = tr("%(field)s (%(language)s)", field=tr("description"), language=in_english)
     assert (
         '<a href="/admin/sites/shop/categories#f-categories-4-texts-en-description">'
-        "<code>categories.4.texts.en.description</code></a>"
+        f"{category} › {description}</a>"
     ) in html
+    cookie = tr("cookie %(name)s", name="_pk_id.*")
+    purpose = tr("%(field)s (%(language)s)", field=tr("purpose"), language=in_english)
     assert (
         '<a href="/admin/sites/shop/services/audience/matomo#f-cookies-0-texts-en-purpose">'
-        "<code>categories.2.services.1.cookies.0.texts.en.purpose</code></a>"
+        f"Matomo › {cookie} › {purpose}</a>"
     ) in html
+    assert "categories.2.services" not in html.replace("#f-categories", "")
     assert db.session.query(PolicyVersion).count() == 2
 
 
@@ -352,7 +414,8 @@ def test_overview_warns_about_what_a_new_language_still_lacks(as_role):
     """German turned on: banner and purposes get its defaults, services and cookies are named."""
     client = as_role("editor")
     page = client.get("/admin/sites/shop/").get_data(as_text=True)
-    assert "Visitors reading" not in page
+    reading = "Visitors reading %(language)s"
+    assert all(tr(reading, language=language(lang)) not in page for lang in ("fr", "en", "de"))
     form = settings_form(languages="fr, en, de")
     for lang in ("fr", "en"):
         for key in BANNER_KEYS:
@@ -361,10 +424,29 @@ def test_overview_warns_about_what_a_new_language_still_lacks(as_role):
     assert post(client, "/admin/sites/shop/settings", form).status_code == 302
     page = client.get("/admin/sites/shop/").get_data(as_text=True)
     warnings = "".join(re.findall(r'<div class="flash warn".*?</div>', page, re.S))
-    assert warnings.count("Visitors reading de") == 1
-    assert "the fr text, or none," in warnings
-    assert "<code>categories.1.services.0.texts.de.description</code>" in warnings
-    assert "<code>texts.de." not in warnings and "texts.en." not in warnings
-    assert "the widget has no" not in page and "Visitors reading en" not in page
+    german, french = language("de"), language("fr")
+    assert warnings.count(tr(reading, language=german)) == 1
+    missing = 5 + 5  # the services' and the cookies' descriptions: no default text for them
+    would = ntr(
+        "would get the %(other)s text, or none, where this %(num)d text is empty in "
+        "%(language)s; publishing is refused until it is filled:",
+        "would get the %(other)s text, or none, where these %(num)d texts are empty in "
+        "%(language)s; publishing is refused until they are filled:",
+        missing,
+        other=french,
+        language=german,
+    )
+    assert would in warnings
+    described = tr("%(field)s (%(language)s)", field=tr("description"), language=german)
+    assert f"› {described}</a>" in warnings
+    assert "settings#f-texts-de-" not in warnings and "texts-en-" not in warnings
+    labels = tr(
+        "see the widget's own labels (“Purposes:”, “Always on”, “Lifetime”, the placeholders "
+        "of blocked content, the floating button) in %(other)s: the widget has no "
+        "%(language)s version of them.",
+        other=french,
+        language=german,
+    )
+    assert labels not in page and tr(reading, language=language("en")) not in page
     assert shop_doc()["texts"]["de"]["title"] == "Ihre Cookies"
     assert shop_doc()["texts"]["de"]["reject_all"] == "Alle ablehnen"

@@ -41,6 +41,7 @@ FORMS: dict[str, tuple[str, str, dict[str, str] | None, str, str]] = {
     "login": ("anonymous", "/admin/login", None, "/admin/login", "admin.login"),
     "logout": ("owner", "/admin/account/password", None, "/admin/logout", "admin.logout"),
     "password": ("owner", "/admin/account/password", None, r".*/password", "admin.password"),
+    "locale": ("owner", "/admin/account/password", None, r".*/locale", "admin.account_locale"),
     "new site": ("superuser", "/admin/sites/new", None, r".*/sites/new", "admin.new_site"),
     "publish": ("owner", SITE, None, r".*/publish", "admin.publish"),
     "settings": ("owner", SITE + "settings", None, r".*/settings", "admin.settings"),

@@ -16,7 +16,7 @@ from werkzeug.datastructures import MultiDict
 from server.domain.drafts import draft_doc
 from server.extensions import db
 from server.models import Admin, Site
-from tests.admin.conftest import audit_count, csrf, login, post
+from tests.admin.conftest import audit_count, csrf, login, post, tr
 from tests.support.html_forms import own_form, post_forms
 
 SETTINGS = "/admin/sites/shop/settings"
@@ -87,8 +87,10 @@ def test_hostile_form_fields_are_refused(as_role, page, drop, extra):
     resp = client.post(form.action, data=MultiDict(data))
     text = resp.get_data(as_text=True)
     assert 400 <= resp.status_code < 500, text[:300]
-    assert "Nothing was saved" in text or resp.status_code == 400
-    assert "<p>" in text and "Internal Server Error" not in text
+    assert tr("Nothing was saved: correct the fields marked below.") in text or (
+        resp.status_code == 400
+    )
+    assert "<p>" in text and tr("Internal Server Error") not in text
     assert len(text) < 300_000, "the page grew with the index"
     assert shop_doc() == before
     assert audit_count() == events
@@ -98,7 +100,7 @@ def test_a_refused_field_is_named_on_the_page(as_role):
     client = as_role("editor")
     resp = post(client, SETTINGS, {"name": "Shop", "theme": "x", "theme.primary": "#fff"})
     assert resp.status_code == 422
-    assert "theme" in resp.get_data(as_text=True)
+    assert f'<a href="#f-theme">{tr("look")}</a>' in resp.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from sqlalchemy import update
 
 from server.extensions import db
 from server.models import AuditEvent, ConsentRecord, Membership
-from tests.admin.conftest import audit_count, post
+from tests.admin.conftest import NO_ADMIN, audit_count, locale_of, ntr, post, tr
 from tests.support.records import choice_body
 
 CATS = choice_body()["choices"]
@@ -82,17 +82,18 @@ def test_log_pagination(as_role, shop, client):
         record(client)
     client = as_role("viewer")
     first = client.get("/admin/sites/shop/consents").get_data(as_text=True)
-    assert "Older records" in first and ">55</a>" in first and ">5</a>" not in first
+    assert tr("Older records") in first and ">55</a>" in first and ">5</a>" not in first
     second = client.get("/admin/sites/shop/consents?before=6").get_data(as_text=True)
-    assert ">5</a>" in second and ">1</a>" in second and "Older records" not in second
+    assert ">5</a>" in second and ">1</a>" in second and tr("Older records") not in second
 
 
 def test_record_page_shows_evidence(as_role, logged):
     html = as_role("viewer").get("/admin/sites/shop/consents/1").get_data(as_text=True)
     rec = logged[0]
     assert rec["consent_id"] in html and rec["hash"] in html
-    assert rec["policy_sha256"] in html and "matches the stored snapshot" in html
-    assert "functional: granted" in html and "audience: refused" in html
+    assert rec["policy_sha256"] in html and tr("matches the stored snapshot") in html
+    said = tr(": ")
+    assert f"functional{said}{tr('granted')}" in html and f"audience{said}{tr('refused')}" in html
     assert "Firefox/&lt;b&gt;1&lt;/b&gt;" in html
     assert "&#34;slug&#34;: &#34;audience&#34;" in html or '"slug": "audience"' in html
 
@@ -101,8 +102,10 @@ def test_record_page_tells_not_asked_from_refused(as_role, logged, client):
     unasked = {**dict.fromkeys(CATS), "sharing": True}
     record(client, source="placeholder", choices=unasked)
     html = as_role("viewer").get("/admin/sites/shop/consents/4").get_data(as_text=True)
-    assert "audience: not asked" in html and "sharing: granted" in html
-    assert "refused" not in html.split("<dt>Services</dt>")[0].split("<dt>Choices</dt>")[1]
+    said = tr(": ")
+    assert f"audience{said}{tr('not asked')}" in html and f"sharing{said}{tr('granted')}" in html
+    choices = html.split(f"<dt>{tr('Services')}</dt>")[0].split(f"<dt>{tr('Choices')}</dt>")[1]
+    assert tr("refused") not in choices
 
 
 def test_record_of_another_site_is_404(as_role, logged):
@@ -111,17 +114,35 @@ def test_record_of_another_site_is_404(as_role, logged):
     assert client.get("/admin/sites/other/consents/1").status_code == 404
 
 
+def intact(checked: int, erased: int) -> str:
+    """The verification page's sentence for an intact chain."""
+    return ntr(
+        "Intact: %(num)d record checked, %(erased)s erased (their contents removed on request "
+        "or past retention, their hashes kept).",
+        "Intact: %(num)d records checked, %(erased)s erased (their contents removed on request "
+        "or past retention, their hashes kept).",
+        checked,
+        erased=erased,
+    )
+
+
 def test_verify_button(as_role, logged):
     client = as_role("viewer")
     resp = post(client, "/admin/sites/shop/verify")
     assert resp.status_code == 200
-    assert "Intact: 3 record(s) checked, 0 erased" in resp.get_data(as_text=True)
+    assert intact(3, 0) in resp.get_data(as_text=True)
     db.session.execute(
         update(ConsentRecord).where(ConsentRecord.seq == 2).values(action="reject_all")
     )
     db.session.commit()
     html = post(client, "/admin/sites/shop/verify").get_data(as_text=True)
-    assert "The chain is broken" in html and "altered" in html
+    broken = ntr(
+        "The chain is broken: %(problems)s problem(s) in %(num)d record.",
+        "The chain is broken: %(problems)s problem(s) in %(num)d records.",
+        3,
+        problems=1,
+    )
+    assert broken in html and "altered" in html
     assert client.post("/admin/sites/shop/verify").status_code == 400
 
 
@@ -144,9 +165,11 @@ def test_stats_page_charts_real_data(as_role, logged):
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200
     assert html.count("<svg") == 3 and "<script" not in html
-    assert "Accept all 1</title>" in html and "Reject all 1</title>" in html
-    assert "<td>Accept all</td><td>1</td>" in html
-    assert "66.7 %" in html  # functional: granted in 2 of 3 decisions
+    accept, reject = tr("Accept all"), tr("Reject all")
+    assert f"{accept} 1</title>" in html and f"{reject} 1</title>" in html
+    assert f"<td>{accept}</td><td>1</td>" in html
+    # functional: granted in 2 of 3 decisions, said as the locale says a percentage.
+    assert {"en": "66.7%", "fr": "66,7\u00a0%"}[locale_of()] in html
     assert "v1" in html
 
 
@@ -160,7 +183,8 @@ def test_rights_lookup_export_and_erase(as_role, logged, client, runner):
     record(client, consent_id=cid, action="withdraw", choices={k: False for k in CATS})
     owner = as_role("owner")
     html = post(owner, "/admin/sites/shop/rights", {"consent_id": cid}).get_data(as_text=True)
-    assert "2 record(s) held" in html
+    held = ntr("%(num)d record held on %(id)s", "%(num)d records held on %(id)s", 2, id=cid)
+    assert held in html
     resp = post(owner, "/admin/sites/shop/rights/export", {"consent_id": cid})
     held = json.loads(resp.data)
     assert [r["action"] for r in held["records"]] == ["custom", "withdraw"]
@@ -181,11 +205,11 @@ def test_rights_lookup_export_and_erase(as_role, logged, client, runner):
     assert event.before == {"records": 2, "seqs": [1, 4]} and event.after == {"erased": 2}
     assert cid not in json.dumps([event.target, event.before, event.after])
     html = post(owner, "/admin/sites/shop/verify").get_data(as_text=True)
-    assert "Intact: 4 record(s) checked, 2 erased" in html
+    assert intact(4, 2) in html
     result = runner.invoke(args=["verify-log", "--site", "shop"])
     assert result.exit_code == 0 and "2 erased" in result.output
     audit = owner.get("/admin/sites/shop/audit").get_data(as_text=True)
-    assert "erase consent" in audit
+    assert tr("consent erased") in audit
 
 
 @pytest.mark.parametrize("value", ["", "not-a-uuid", "12345678-1234-1234-1234-1234567890123"])
@@ -216,7 +240,7 @@ def test_members_and_tokens(as_role, app):
     shop = db.session.query(Site).filter_by(key="shop").one()
     assert db.session.query(Membership).filter_by(site_id=shop.id).count() == 4
     bad = post(owner, "/admin/sites/shop/members", {"email": "ghost@x.test", "role": "viewer"})
-    assert bad.status_code == 422 and "No admin has this e-mail" in bad.get_data(as_text=True)
+    assert bad.status_code == 422 and tr(NO_ADMIN) in bad.get_data(as_text=True)
     bad = post(owner, "/admin/sites/shop/members", {"email": "owner@other.test", "role": "god"})
     assert bad.status_code == 422
     resp = post(owner, "/admin/sites/shop/tokens", {"role": "viewer", "label": "ci"})
@@ -233,8 +257,8 @@ def test_members_and_tokens(as_role, app):
     db.session.expire_all()
     assert db.session.get(ApiToken, row.id).revoked_at is not None
     audit = owner.get("/admin/sites/shop/audit").get_data(as_text=True)
-    for action in ("set role", "create token", "revoke token"):
-        assert action in audit
+    for action in ("role changed", "token created", "token revoked"):
+        assert tr(action) in audit
     assert plain not in audit
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.admin.conftest import login
+from tests.admin.conftest import login, tr
 from tests.support.records import choice_body
 
 URL = "/api/v1/sites/shop/consents"
@@ -15,7 +15,7 @@ def test_site_page_shows_refused_origins(client, as_role):
         assert resp.status_code == 403
     api.post(URL, json=choice_body(), headers={"Origin": 'https://x.test"><b>bold</b>'})
     html = as_role("viewer").get("/admin/sites/shop/").get_data(as_text=True)
-    assert "Recordings refused by origin" in html
+    assert tr("Recordings refused by origin") in html
     row = html.split("http://127.0.0.1:8802", 1)[1].split("</tr>", 1)[0]
     assert ">3<" in row, row
     assert "<b>bold</b>" not in html
@@ -23,7 +23,7 @@ def test_site_page_shows_refused_origins(client, as_role):
 
 def test_a_site_with_no_refusal_says_so(as_role):
     html = as_role("owner").get("/admin/sites/shop/").get_data(as_text=True)
-    assert "No recording was refused" in html
+    assert tr("No recording was refused for its origin.") in html
 
 
 def test_another_sites_admin_does_not_see_them(client, shop):

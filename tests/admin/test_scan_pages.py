@@ -12,7 +12,7 @@ from server.domain.policy import canonical_json, sha256_hex
 from server.domain.scan.jobs import queue
 from server.extensions import db
 from server.models import AuditEvent, PolicyVersion, Scan
-from tests.admin.conftest import csrf, login, post
+from tests.admin.conftest import csrf, login, post, tr
 
 PAGE = "/admin/sites/shop/scans"
 HOSTILE = '<script>alert("x")</script>'
@@ -312,7 +312,8 @@ def test_bad_edits_of_a_proposal_change_nothing(
 def test_the_site_page_shows_the_last_scan_and_flags_it(client, as_role, done_scan):
     as_role("viewer")
     html = client.get("/admin/sites/shop/").get_data(as_text=True)
-    assert "not compliant" in html and "needs a scan" in html
+    why = tr("last scan: %(verdict)s", verdict="not compliant")
+    assert "not compliant" in html and tr("needs a scan (%(why)s)", why=why) in html
     from server.domain.accounts import upsert_admin
     from tests.admin.conftest import PASSWORD
 
@@ -320,8 +321,8 @@ def test_the_site_page_shows_the_last_scan_and_flags_it(client, as_role, done_sc
     db.session.commit()
     login(client, "root@shop.test")
     index = client.get("/admin/").get_data(as_text=True)
-    assert "last scan: not compliant" in index  # shop
-    assert "never scanned" in index  # other
+    assert tr("last scan: %(verdict)s", verdict="not compliant") in index  # shop
+    assert tr("never scanned") in index  # other
 
 
 def test_two_scans_compare(client, as_role, done_scan, shop):

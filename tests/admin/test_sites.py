@@ -11,7 +11,7 @@ from server.domain.accounts import check_password, upsert_admin
 from server.domain.visitor_texts import missing_texts
 from server.extensions import db
 from server.models import Admin, AuditEvent, Membership, PolicyVersion, Site
-from tests.admin.conftest import PASSWORD, audit_count, csrf, login, post
+from tests.admin.conftest import NO_ADMIN, PASSWORD, audit_count, csrf, login, post, tr
 
 ROOT = "root@temoin.test"
 NEW = "/admin/sites/new"
@@ -86,7 +86,11 @@ def test_new_owner_gets_a_one_time_password_shown_once(root, app):
         resp = owner.get(url)
         assert resp.status_code == 302 and resp.headers["Location"] == "/admin/account/password"
     page = owner.get("/admin/account/password").get_data(as_text=True)
-    assert "one-time password" in page
+    first = (
+        "You signed in with a one-time password: choose your own to continue. Type the "
+        "one-time password as the current one."
+    )
+    assert tr(first) in page
     blocked = post(owner, "/admin/sites/blog/settings", {"name": "Hijack"})
     assert blocked.status_code == 302
     new = "my own long passphrase"
@@ -126,7 +130,8 @@ def test_new_site_bad_input_is_422_and_writes_nothing(root, overrides, field):
     resp = post(root, NEW, site_form(**overrides))
     html = resp.get_data(as_text=True)
     assert resp.status_code == 422
-    assert "Nothing was saved" in html and f'id="f-{field}-e"' in html
+    assert tr("Nothing was saved: correct the fields marked below.") in html
+    assert f'id="f-{field}-e"' in html
     assert counts() == before
 
 
@@ -182,7 +187,7 @@ def test_an_owner_cannot_create_accounts(as_role):
     before = counts()
     resp = post(client, "/admin/sites/shop/members", {"email": "new@shop.test", "role": "viewer"})
     assert resp.status_code == 422
-    assert "No admin has this e-mail" in resp.get_data(as_text=True)
+    assert tr(NO_ADMIN) in resp.get_data(as_text=True)
     assert counts() == before
 
 

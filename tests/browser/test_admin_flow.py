@@ -70,13 +70,13 @@ def add_service(page: Any, category: str, slug: str, name: str, description: str
     page.get_by_label("Name", exact=True).fill(name)
     page.get_by_label("Provider").fill("InnoCraft")
     page.get_by_label("Privacy policy URL").fill("https://matomo.org/privacy-policy/")
-    page.get_by_label("Description (fr)").fill(description)
-    page.get_by_label("Description (en)").fill("Audience measurement.")
+    page.get_by_label("Description (French)").fill(description)
+    page.get_by_label("Description (English)").fill("Audience measurement.")
     row = page.get_by_role("group", name="Cookie 1")
     row.get_by_label("Cookie name").fill("_pk_id.*")
     row.get_by_label("Lifetime (days)").fill("395")
-    row.get_by_label("Purpose (fr)").fill("Identifiant du visiteur.")
-    row.get_by_label("Purpose (en)").fill("Visitor id.")
+    row.get_by_label("Purpose (French)").fill("Identifiant du visiteur.")
+    row.get_by_label("Purpose (English)").fill("Visitor id.")
     page.get_by_role("button", name="Save the draft").click()
     page.wait_for_url("**/admin/sites/demo/services")
 
@@ -108,7 +108,8 @@ def test_edit_preview_publish_with_reconsent(admin_page, admins, context, page):
         ("fr", "Personnaliser", "Paramétrer les cookies"),
         ("en", "Customize", "Cookie settings"),
     ):
-        selector = f"iframe[title='Widget preview ({lang})']"
+        language = {"fr": "French", "en": "English"}[lang]
+        selector = f"iframe[title='Widget preview ({language})']"
         # The banner is fixed inside the frame: bring the whole frame into the viewport first.
         admin.locator(selector).evaluate("f => f.scrollIntoView({block: 'start'})")
         frame = admin.frame_locator(selector)
@@ -211,8 +212,8 @@ def test_log_record_export_and_charts_show_recorded_data(admin_page, admins, con
     admin.get_by_role("link", name="Consent log").click()
     rows = admin.locator("table.log tbody tr")
     assert rows.count() == 2
-    assert consent_id in rows.nth(0).inner_text() and "withdraw" in rows.nth(0).inner_text()
-    assert "accept_all" in rows.nth(1).inner_text()
+    assert consent_id in rows.nth(0).inner_text() and "Withdrawal" in rows.nth(0).inner_text()
+    assert "Accept all" in rows.nth(1).inner_text()
 
     admin.get_by_label("Action").select_option("accept_all")
     admin.get_by_role("button", name="Filter").click()
@@ -227,7 +228,7 @@ def test_log_record_export_and_charts_show_recorded_data(admin_page, admins, con
 
     admin.get_by_role("link", name="Consent log").click()
     admin.get_by_role("button", name="Verify the hash chain").click()
-    admin.get_by_text("Intact: 2 record(s) checked").wait_for()
+    admin.get_by_text("Intact: 2 records checked").wait_for()
 
     admin.get_by_role("link", name="Consent log").click()
     with admin.expect_download() as info:
@@ -242,9 +243,9 @@ def test_log_record_export_and_charts_show_recorded_data(admin_page, admins, con
     charts = admin.locator("svg.chart")
     assert charts.count() == 3
     assert admin.locator("svg.chart rect title", has_text="Accept all 1").count() == 2
-    assert admin.locator("svg.chart rect title", has_text="Withdraw 1").count() == 2
+    assert admin.locator("svg.chart rect title", has_text="Withdrawal 1").count() == 2
     totals = admin.locator("table.numbers").first.inner_text()
-    assert "Total\t2" in totals and "Opt-in audience\t50.0 %" in totals
+    assert "Total\t2" in totals and "Opt-in audience\t50.0%" in totals
 
 
 def demo_history(admin: Any, consent_id: str) -> dict[str, Any]:
