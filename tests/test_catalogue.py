@@ -62,7 +62,7 @@ def test_every_catalogue_service_fits_a_new_sites_draft(app):
         if slug in ("facebook-share", "linkedin-share"):
             continue  # a second Facebook or LinkedIn entry: same cookie names, other purpose
         add_service(site, slug, "test")
-    db.session.commit()
+        db.session.commit()  # one transaction per service, as one click in the admin is
     doc = draft_doc(site)
     slugs = {s["slug"] for c in doc["categories"] for s in c["services"]}
     assert len(slugs) == len(catalogue()) - 2
