@@ -1,7 +1,7 @@
 """Scanner benchmark: a 20-page site scanned in Chromium (three passes per page), and the web
 process's latency while the scan runs.
 
-Run: python tests/bench/bench_scan.py [--pages 20] [--settle-ms 1200]
+Run: python -m bench.bench_scan [--pages 20] [--settle-ms 1200]
 Prints figures only (pages per minute, peak memory of the scanner and its Chromium, request
 latency of the web process before and during the scan); nothing is asserted.
 
@@ -25,7 +25,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from werkzeug.serving import make_server  # noqa: E402
