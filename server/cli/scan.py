@@ -11,17 +11,19 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from marshmallow import ValidationError
 from sqlalchemy import select
 
 from server.domain.catalogue import add_service, catalogue
 from server.domain.errors import DomainError, NotFound
 from server.domain.scan import cookiedb
+from server.domain.scan.accept import accept
 from server.domain.scan.jobs import recover, run_worker
-from server.domain.scan.store import queue_scan, result_of, run_scan
+from server.domain.scan.store import get_scan, last_finished, queue_scan, result_of, run_scan
 from server.domain.scan.urls import DEFAULT_MAX_PAGES, ScanInputError
 from server.domain.sites import get_site
 from server.extensions import db
-from server.models import Site
+from server.models import Scan, Site
 
 
 def _echo_result(site: Site, result: dict) -> None:
@@ -58,11 +60,17 @@ def _echo_result(site: Site, result: dict) -> None:
             names = ", ".join(d["name"] for d in drift[key][:20])
             click.echo(f"  {label}: {names}")
     for prop in result["proposals"]:
-        click.echo(
-            f"  proposal: {prop['name']} -> {prop['service']['name'] or '?'} "
-            f"in {prop['category'] or 'unknown category'}, {prop['lifetime_days']} days"
-            + (f" (refused: {prop['refused']})" if prop.get("refused") else "")
-        )
+        _echo_proposal(prop)
+    if result["proposals"]:
+        click.echo(f"  accept one with: temoin accept {site.key} PROPOSAL (see temoin proposals)")
+
+
+def _echo_proposal(prop: dict) -> None:
+    click.echo(
+        f"  proposal {prop['id']}: {prop['name']} -> {prop['service']['name'] or '?'} "
+        f"in {prop['category'] or 'unknown category'}, {prop['lifetime_days']} days"
+        + (f" (refused: {prop['refused']})" if prop.get("refused") else "")
+    )
 
 
 @click.command("scan")
@@ -224,4 +232,91 @@ def add_service_cmd(site_key: str, service: str) -> None:
     click.echo("  review it in the admin, then publish")
 
 
-COMMANDS = (scan_cmd, worker_cmd, cookiedb_group, add_service_cmd)
+def _finished_scan(site: Site, scan_id: int | None) -> Scan:
+    scan = last_finished(site) if scan_id is None else get_scan(site, scan_id)
+    if scan is None:
+        what = "no finished scan" if scan_id is None else f"no scan {scan_id}"
+        raise click.ClickException(f"{what} of {site.key}: run temoin scan {site.key} first")
+    if scan.state != "done":
+        raise click.ClickException(f"scan {scan.id} is {scan.state}, not done")
+    return scan
+
+
+@click.command("proposals")
+@click.argument("site_key")
+@click.option("--scan", "scan_id", type=int, default=None, help="A scan's id (default: newest).")
+@with_appcontext
+def proposals_cmd(site_key: str, scan_id: int | None) -> None:
+    """List the entries a scan proposes for the cookie list, with their ids."""
+    site = get_site(site_key)
+    if site is None:
+        raise click.ClickException(f"no site {site_key!r}")
+    scan = _finished_scan(site, scan_id)
+    proposals = (result_of(scan) or {}).get("proposals", [])
+    click.echo(f"{site.key}: scan {scan.id}, {len(proposals)} proposal(s)")
+    for prop in proposals:
+        _echo_proposal(prop)
+        if prop.get("purpose"):
+            click.echo(f"    purpose: {prop['purpose'][:200]}")
+        click.echo(f"    seen on: {', '.join(prop['pages'][:5])}")
+
+
+@click.command("accept")
+@click.argument("site_key")
+@click.argument("proposal_id")
+@click.option("--scan", "scan_id", type=int, default=None, help="A scan's id (default: newest).")
+@click.option("--category", default="", help="The category (default: the proposal's).")
+@click.option("--name", default="", help="The cookie's name or pattern.")
+@click.option("--lifetime-days", type=click.IntRange(0, 99_999), default=None)
+@click.option("--service-slug", default="", help="The service's slug.")
+@click.option("--service-name", default="", help="The service's name.")
+@click.option("--purpose", default=None, help="What the cookie is for.")
+@with_appcontext
+def accept_cmd(
+    site_key: str,
+    proposal_id: str,
+    scan_id: int | None,
+    category: str,
+    name: str,
+    lifetime_days: int | None,
+    service_slug: str,
+    service_name: str,
+    purpose: str | None,
+) -> None:
+    """Add a scan's proposal, with any edits, to the site's draft (never published)."""
+    site = get_site(site_key)
+    if site is None:
+        raise click.ClickException(f"no site {site_key!r}")
+    scan = _finished_scan(site, scan_id)
+    proposals = (result_of(scan) or {}).get("proposals", [])
+    proposal = next((p for p in proposals if p["id"] == proposal_id), None)
+    if proposal is None:
+        ids = ", ".join(p["id"] for p in proposals) or "none"
+        raise click.ClickException(
+            f"scan {scan.id} has no proposal {proposal_id!r} (it has: {ids})"
+        )
+    edits: dict = {"category": category.strip(), "name": name.strip()}
+    if lifetime_days is not None:
+        edits["lifetime_days"] = lifetime_days
+    if purpose is not None:
+        edits["purpose"] = purpose.strip()[:1000]
+    if service_slug.strip() or service_name.strip():
+        edits["service"] = {
+            k: v for k, v in (("slug", service_slug.strip()), ("name", service_name.strip())) if v
+        }
+    try:
+        accept(site, proposal, edits, "temoin accept", current_app.instance_path)
+    except DomainError as err:
+        db.session.rollback()
+        raise click.ClickException(f"{err.message}; the draft is unchanged") from err
+    except ValidationError as err:
+        db.session.rollback()
+        raise click.ClickException(f"{err.messages}; the draft is unchanged") from err
+    db.session.commit()
+    click.echo(
+        f"{edits['name'] or proposal['name']} added to the draft of {site.key}: review it "
+        f"(temoin publish {site.key} --dry-run), then publish"
+    )
+
+
+COMMANDS = (scan_cmd, worker_cmd, cookiedb_group, add_service_cmd, proposals_cmd, accept_cmd)
