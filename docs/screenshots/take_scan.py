@@ -1,5 +1,6 @@
 """Take the README screenshots of the Scan page: the shop test site (a Google tag that runs
-before consent, an undeclared Hotjar cookie) scanned in Chromium, on 127.0.0.1 only.
+before consent, an undeclared Hotjar cookie) and the demo site (compliant), scanned in
+Chromium, on 127.0.0.1 only.
 
 Run: python docs/screenshots/take_scan.py
 """
@@ -14,12 +15,14 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
-from server.admins import upsert_admin  # noqa: E402
-from server.sites import apply_draft, create_site  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
-from server import create_app, policy  # noqa: E402
+from server import create_app  # noqa: E402
+from server.domain import drafts  # noqa: E402
+from server.domain.accounts import upsert_admin  # noqa: E402
+from server.domain.demo_site import load_demo  # noqa: E402
 from server.domain.scan.store import queue_scan, run_scan  # noqa: E402
+from server.domain.sites import apply_draft, create_site  # noqa: E402
 from server.extensions import db  # noqa: E402
 from tests.browser.temoin_page import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.scan.conftest import SHOP_HOST, shop_categories  # noqa: E402
@@ -30,7 +33,7 @@ PASSWORD = "screenshots only"
 
 
 def main() -> None:
-    """Write scan-report.png and scan-proposals.png next to this script."""
+    """Write scan-report.png, scan-proposals.png and scan-demo.png next to this script."""
     from playwright.sync_api import sync_playwright
 
     tmp = Path(tempfile.mkdtemp(prefix="temoin-shots-"))
@@ -56,12 +59,15 @@ def main() -> None:
         site = create_site("shop", "Boutique (test)", [f"http://{SHOP_HOST}:{shop.port}"])
         apply_draft(site, {"categories": shop_categories()})
         db.session.flush()
-        policy.publish(site, actor="screenshots")
-        upsert_admin("editor@shop.test", PASSWORD, {"shop": "editor"})
+        drafts.publish(site, reconsent=False, actor="screenshots")
+        demo = load_demo([f"http://127.0.0.1:{port}"])
+        upsert_admin("editor@shop.test", PASSWORD, {"shop": "editor", "demo": "editor"})
         scan = queue_scan(site, [], 3, "editor@shop.test")
+        demo_scan = queue_scan(demo, [f"http://127.0.0.1:{port}/demo/"], 2, "editor@shop.test")
         db.session.commit()
-        run_scan(scan.id, app.config, app.instance_path)
-        scan_id = scan.id
+        scan_id, demo_id = scan.id, demo_scan.id
+        for one in (scan_id, demo_id):
+            run_scan(one, app.config, app.instance_path)
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -80,6 +86,8 @@ def main() -> None:
             page.locator("#proposals").scroll_into_view_if_needed()
             page.evaluate("document.getElementById('drift').scrollIntoView()")
             page.screenshot(path=str(HERE / "scan-proposals.png"))
+            page.goto(f"/admin/sites/demo/scans/{demo_id}")
+            page.screenshot(path=str(HERE / "scan-demo.png"), full_page=True)
             browser.close()
     finally:
         server.shutdown()
