@@ -80,7 +80,7 @@ def main() -> None:
             page.get_by_label("E-mail").fill("editor@shop.test")
             page.get_by_label("Password").fill(PASSWORD)
             page.get_by_role("button", name="Sign in").click()
-            page.wait_for_url("**/admin/sites/shop/")
+            page.wait_for_url(lambda url: "/login" not in url)
             page.goto(f"/admin/sites/shop/scans/{scan_id}")
             page.screenshot(path=str(HERE / "scan-report.png"))
             page.locator("#proposals").scroll_into_view_if_needed()
