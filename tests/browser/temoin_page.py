@@ -7,18 +7,13 @@ import time
 from typing import Any
 from urllib.parse import unquote
 
-# Debian's Chromium: Playwright cannot download a browser on our CI machines.
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from server.config import Defaults
+from server.domain.scan.browser import BASE_ARGS
+
+# Debian's Chromium (Playwright cannot download a browser on our CI machines), with the flags
+# the scanner starts it with.
+CHROMIUM = Defaults.CHROMIUM
+CHROMIUM_ARGS = list(BASE_ARGS)
 BANNER = "#temoin .tm-banner"
 DIALOG = "#temoin dialog"
 OPTIONAL = ["functional", "audience", "sharing", "advertising"]
