@@ -28,6 +28,11 @@ class Defaults:
     SIGNING_KEY_FILE: str | None = None
     CHECKPOINT_FILE: str | None = None
 
+    # Admin passwords: argon2id with the parameters of RFC 9106's low-memory profile
+    # (t=3, 64 MiB, p=4); "rfc9106-high-memory" (t=1, 2 GiB) is stronger still. "cheapest"
+    # exists for test suites only: it makes a stolen hash easy to crack.
+    PASSWORD_HASH_PROFILE = "rfc9106-low-memory"
+
     # Consent log retention: days kept after a record is superseded or expired (13 months).
     RETENTION_DAYS = 395
 

@@ -4,28 +4,51 @@ from __future__ import annotations
 
 import secrets
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
 from sqlalchemy import select
 
 from server.domain.sites import get_site
 from server.extensions import db
 from server.models import Admin, Membership, Site
 
-_hasher = PasswordHasher()
+PROFILES = {
+    "rfc9106-low-memory": profiles.RFC_9106_LOW_MEMORY,
+    "rfc9106-high-memory": profiles.RFC_9106_HIGH_MEMORY,
+    "cheapest": profiles.CHEAPEST,
+}
+EXTENSION = "temoin_password_hasher"
+
+
+def _hasher() -> tuple[PasswordHasher, str]:
+    """The app's argon2id hasher (PASSWORD_HASH_PROFILE) and a hash of nothing anyone knows."""
+    kept = current_app.extensions.get(EXTENSION)
+    if kept is None:
+        name = current_app.config.get("PASSWORD_HASH_PROFILE") or "rfc9106-low-memory"
+        if name not in PROFILES:
+            raise ValueError(f"PASSWORD_HASH_PROFILE must be one of {', '.join(PROFILES)}")
+        hasher = PasswordHasher.from_parameters(PROFILES[name])
+        kept = current_app.extensions[EXTENSION] = (hasher, hasher.hash(secrets.token_hex(16)))
+    return kept
 
 
 def hash_password(password: str) -> str:
     """Hash a password with argon2id."""
-    return _hasher.hash(password)
+    return _hasher()[0].hash(password)
 
 
 def check_password(stored: str, password: str) -> bool:
-    """Tell whether a password matches its stored hash."""
+    """Tell whether a password matches its stored hash (hashed with any parameters)."""
     try:
-        return _hasher.verify(stored, password)
+        return _hasher()[0].verify(stored, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def check_no_password(password: str) -> None:
+    """Take as long as checking a password does, for an e-mail that has no account."""
+    check_password(_hasher()[1], password)
 
 
 def find_admin(email: str) -> Admin | None:

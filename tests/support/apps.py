@@ -54,6 +54,9 @@ def make_app(request: pytest.FixtureRequest, tmp_path: Path, **config: Any) -> F
         "CONFIG_CACHE_SECONDS": 0.0,
         "RATELIMIT_ENABLED": False,
         "WTF_CSRF_ENABLED": True,
+        # argon2's cheapest parameters: hashing is most of a short admin test's time otherwise
+        # (tests/test_passwords.py checks the production profile).
+        "PASSWORD_HASH_PROFILE": "cheapest",
     }
     settings.update(config)
     app = create_app(settings)
