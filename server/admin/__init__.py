@@ -19,7 +19,7 @@ from flask_babel import get_locale, gettext
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
-from server.admin import i18n
+from server.admin import i18n, scan_words
 from server.admin.access import can, current_admin
 from server.admin.labels import WORDS, name, shown, target, word
 from server.admin.messages import say
@@ -71,6 +71,7 @@ def init_app(app: Flask) -> None:
         app.config["SESSION_COOKIE_PATH"] = "/admin"
     app.session_interface = SessionInterface()
     i18n.init_app(app)
+    scan_words.init_app(app)
     app.jinja_env.filters.update(word=word, shown=shown, target=target)
     app.jinja_env.globals["label_of"] = name
 
