@@ -25,7 +25,7 @@ from server.admin.labels import WORDS, name, shown, target, word
 from server.admin.messages import say
 from server.admin.ratelimit import limiter
 from server.http.csp import content_security_policy
-from server.http.errors import copy_headers
+from server.http.errors import copy_headers, error_pages
 
 bp = Blueprint(
     "admin",
@@ -74,6 +74,8 @@ def init_app(app: Flask) -> None:
     scan_words.init_app(app)
     app.jinja_env.filters.update(word=word, shown=shown, target=target)
     app.jinja_env.globals["label_of"] = name
+    # An address under /admin that no admin page has, or a method none takes: an admin page.
+    error_pages(app, bp.url_prefix or "/admin", _error)
 
 
 # What an admin with a one-time password may reach before choosing their own.

@@ -306,6 +306,7 @@ def test_pseudo_locale_leaves_no_string_of_the_admin_unmarked(pseudo, client, sh
         f"/admin/sites/shop/scans/compare?old={done.id}&new={compliant.id}",
         "/admin/sites/shop/scans/compare?old=x&new=1",
         "/admin/sites/shop/catalogue",
+        "/admin/nope",
     ]
     found: dict[str, list[str]] = {}
     for page in pages:
