@@ -280,6 +280,15 @@ def said(message: Message) -> str:
     return gettext(msgid, **values)
 
 
+def problem(found: Any) -> str:
+    """Say one problem of a chain verification: where it is, then what disagreed."""
+    if found.record_id:
+        where = gettext("record %(id)s (seq %(seq)s)", id=found.record_id, seq=found.seq)
+    else:
+        where = gettext("seq %(seq)s", seq=found.seq)
+    return gettext("%(where)s: %(what)s", where=where, what=said(found.said))
+
+
 def say(message: object) -> str:
     """Return a message in the admin's language (as it came when nothing translates it).
 
