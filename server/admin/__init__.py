@@ -19,13 +19,13 @@ from flask_babel import get_locale, gettext
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
-from server.admin import i18n
+from server.admin import i18n, scan_words
 from server.admin.access import can, current_admin
 from server.admin.labels import WORDS, name, shown, target, word
 from server.admin.messages import say
 from server.admin.ratelimit import limiter
 from server.http.csp import content_security_policy
-from server.http.errors import copy_headers
+from server.http.errors import copy_headers, error_pages
 
 bp = Blueprint(
     "admin",
@@ -71,8 +71,11 @@ def init_app(app: Flask) -> None:
         app.config["SESSION_COOKIE_PATH"] = "/admin"
     app.session_interface = SessionInterface()
     i18n.init_app(app)
+    scan_words.init_app(app)
     app.jinja_env.filters.update(word=word, shown=shown, target=target)
     app.jinja_env.globals["label_of"] = name
+    # An address under /admin that no admin page has, or a method none takes: an admin page.
+    error_pages(app, bp.url_prefix or "/admin", _error)
 
 
 # What an admin with a one-time password may reach before choosing their own.

@@ -29,11 +29,18 @@ def locales() -> tuple[str, ...]:
     return tuple(current_app.config.get("TEMOIN_ADMIN_LOCALES") or LOCALES)
 
 
+def _in_admin() -> bool:
+    # An admin page, or an address under /admin that none answers (its error page).
+    return request.blueprint == "admin" or (
+        request.url_rule is None and (request.path + "/").startswith("/admin/")
+    )
+
+
 def select_locale() -> str:
     """Pick the admin's locale: their setting, then `Accept-Language`, then the default."""
     offered = locales()
     if has_request_context():
-        admin = current_admin() if request.blueprint == "admin" else None
+        admin = current_admin() if _in_admin() else None
         if admin is not None and admin.locale in offered:
             return admin.locale
         best = request.accept_languages.best_match(LOCALES)

@@ -50,6 +50,7 @@ WORDS = {
     "edit settings": lazy_gettext("settings edited"),
     "edit categories": lazy_gettext("categories edited"),
     "edit draft": lazy_gettext("draft edited"),
+    "edit scan proposal": lazy_gettext("scan proposal added to the draft"),
 }
 
 # The fields of a draft, a category, a service and a cookie.
@@ -126,6 +127,10 @@ def word(value: Any) -> str:
         return str(WORDS[text])
     if text.startswith("edit service "):
         return gettext("service %(slug)s edited", slug=text[len("edit service ") :])
+    if text.startswith("edit catalogue "):
+        return gettext(
+            "service %(slug)s added from the catalogue", slug=text[len("edit catalogue ") :]
+        )
     if text in BANNER:
         return str(BANNER[text])
     return text

@@ -1,16 +1,23 @@
 """The domain's and marshmallow's messages, said in the admin's language.
 
 The domain speaks English (its messages are also the admin API's): the admin translates what
-it shows, here. A fixed message is its own msgid; a message carrying a value (a number, a name)
-is recognised by a pattern and said again with that value.
+it shows, here. A sentence the domain declared as a wording (server/domain/wording.py) comes
+with its key and values and is said from `KEYED`; English text stored by the domain (a failed
+scan's error) is recognised as one of those wordings. Marshmallow's fixed messages are their
+own msgids; one carrying a value (a number, a name) is recognised by a pattern and said again
+with that value.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 from flask_babel import gettext
+
+from server.domain.errors import DomainError
+from server.domain.wording import Message, recognise
 
 
 def N_(message: str) -> str:  # noqa: N802  (the usual name of the gettext no-op marker)
@@ -70,8 +77,6 @@ FIXED = (
     N_("A number."),
     N_("Not a version number."),
     N_("Not a field of this form."),
-    # Why a site needs a scan (server/domain/scan/store.py).
-    N_("never scanned"),
     # Werkzeug's names of the statuses the admin answers with.
     N_("Bad Request"),
     N_("Forbidden"),
@@ -162,14 +167,6 @@ PATTERNS: tuple[tuple[re.Pattern[str], Say], ...] = (
         lambda m: gettext("Not an origin (scheme://host[:port]): %(origin)s", origin=m[1]),
     ),
     (
-        re.compile(r"last scan: (.+)"),
-        lambda m: gettext("last scan: %(verdict)s", verdict=m[1]),
-    ),
-    (
-        re.compile(r"last scan older than (\d+) days"),
-        lambda m: gettext("last scan older than %(days)s days", days=m[1]),
-    ),
-    (
         re.compile(r"Sent both as a single field and as a group of fields \((.*)\.…\)\."),
         lambda m: gettext(
             "Sent both as a single field and as a group of fields (%(name)s.…).", name=m[1]
@@ -178,11 +175,135 @@ PATTERNS: tuple[tuple[re.Pattern[str], Say], ...] = (
 )
 
 
+# A scan's verdict (server/domain/scan/verdict.py VERDICTS).
+VERDICTS = {
+    "compliant": N_("compliant"),
+    "not compliant": N_("not compliant"),
+    "inconclusive": N_("inconclusive"),
+}
+
+# The domain's wordings by key, each msgid its English template (`{x}` written `%(x)s`).
+KEYED = {
+    # What a scan may be asked to visit (server/domain/scan/urls.py, store.py).
+    "scan.empty_url": N_("an empty URL"),
+    "scan.url_too_long": N_("a URL over %(max)s characters"),
+    "scan.not_http": N_("not an http(s) URL: %(url)s"),
+    "scan.not_on_origins": N_("%(url)s is not on the site's origins (%(origins)s)"),
+    "scan.no_origins": N_("none"),
+    "scan.max_pages": N_("max pages is a whole number from 1 to %(max)s"),
+    "scan.too_many_urls": N_("at most %(max)s URLs"),
+    "scan.no_origin": N_("the site has no origin to scan"),
+    # Why a site needs a scan (store.py).
+    "scan.never_scanned": N_("never scanned"),
+    "scan.last_verdict": N_("last scan: %(verdict)s"),
+    "scan.stale": N_("last scan older than %(days)s days"),
+    # Why a scan failed, or a page could not be audited (jobs.py, store.py, browser.py, crawl.py).
+    "scan.queue_down": N_("the job queue is unavailable: %(error)s"),
+    "scan.queue_down_retry": N_("the job queue is unavailable: %(error)s; try again later."),
+    "scan.worker_stopped": N_("the worker stopped during the scan"),
+    "scan.stopped": N_("the scan stopped: %(error)s"),
+    "scan.no_chromium": N_(
+        "no Chromium at %(path)s: install it (apt-get install chromium) or name the browser "
+        "with TEMOIN_CHROMIUM"
+    ),
+    "scan.no_playwright": N_(
+        'the scanner needs Playwright: pip install "temoin[scan]" (from a checkout: pip '
+        'install -e ".[scan]")'
+    ),
+    "scan.chromium_not_started": N_("Chromium at %(path)s did not start: %(error)s"),
+    "scan.page_timeout": N_("the page did not finish loading in %(seconds)s s"),
+    "scan.time_limit": N_("the scan's time limit was reached during this page"),
+    # Proposals (drift.py, accept.py).
+    "scan.tracker_refused": N_("%(name)s is a known tracking cookie: not strictly necessary"),
+    "scan.choose_category": N_("Choose the category: the scanner does not know this cookie."),
+    "scan.name_service": N_("Name the service this cookie belongs to."),
+    "scan.no_category": N_("The site has no category %(category)s."),
+    "scan.already_declared": N_("%(name)s is already declared under %(service)s."),
+    # The service catalogue (server/domain/catalogue.py).
+    "catalogue.unknown": N_("No service %(slug)s in the catalogue."),
+    "catalogue.present": N_("The draft already has the service %(slug)s."),
+    "catalogue.no_category": N_("The site has no category %(category)s for %(name)s."),
+    # What the chain's verification finds (server/domain/verify.py).
+    "verify.head_missing": N_("chain head missing"),
+    "verify.before_base": N_("inserted before the purged base"),
+    "verify.removed": N_("removed: records %(first)s..%(last)s"),
+    "verify.not_following": N_("does not follow the previous record"),
+    "verify.hash_altered": N_("altered: hash does not match"),
+    "verify.removed_at_end": N_("removed at the end (head at seq %(seq)s)"),
+    "verify.after_head": N_("inserted after the head (head at seq %(seq)s)"),
+    "verify.head_hash": N_("head hash does not match the last record"),
+    "verify.legacy_altered": N_("altered: contents do not match digest"),
+    "verify.subject_missing": N_("altered: visitor digest missing"),
+    "verify.subject_altered": N_("altered: visitor fields do not match"),
+    "verify.erased_altered": N_("erased record altered: contents do not match digest"),
+    "verify.not_published": N_("shown policy version %(version)s, not published"),
+    "verify.policy_sha": N_("policy sha256 differs from version %(version)s's"),
+    "verify.version_missing": N_("policy version %(version)s missing"),
+    "verify.snapshot_altered": N_("policy version %(version)s: snapshot does not match its sha256"),
+    "verify.snapshots_differ": N_(
+        "policy versions 1..%(count)s differ from the checkpoint signed at %(time)s"
+    ),
+    "verify.checkpoint_differs": N_("differs from the checkpoint signed at %(time)s"),
+    "verify.dated_before": N_("after a checkpoint in the chain but dated before it"),
+    "verify.dated_after": N_("covered by a checkpoint but dated after it"),
+    "verify.truncated": N_("truncated: the checkpoint signed at %(time)s has seq %(seq)s"),
+    "verify.base_back": N_("purge base moved back since %(time)s"),
+    "verify.base_differs": N_("purge base differs from %(time)s"),
+    "verify.boundary_moved": N_("erasure boundary moved since %(time)s"),
+    "verify.base_after_newest": N_(
+        "purge base moved after the newest checkpoint given (%(seq)s then); each purge signs "
+        "one: verify with a newer copy"
+    ),
+}
+
+
+def verdict(value: object) -> str:
+    """Say a scan's verdict (`not compliant`) in the admin's language."""
+    text = str(value or "")
+    return gettext(VERDICTS[text]) if text in VERDICTS else text
+
+
+def _value(name: str, value: Any) -> Any:
+    if isinstance(value, Message):
+        return said(value)
+    if name == "verdict":
+        return verdict(value)
+    return value
+
+
+def said(message: Message) -> str:
+    """Say one of the domain's wordings with its values (in English when the admin lacks it)."""
+    msgid = KEYED.get(message.key)
+    if msgid is None:
+        return str(message)
+    values = {k: _value(k, v) for k, v in message.values.items()}
+    return gettext(msgid, **values)
+
+
+def problem(found: Any) -> str:
+    """Say one problem of a chain verification: where it is, then what disagreed."""
+    if found.record_id:
+        where = gettext("record %(id)s (seq %(seq)s)", id=found.record_id, seq=found.seq)
+    else:
+        where = gettext("seq %(seq)s", seq=found.seq)
+    return gettext("%(where)s: %(what)s", where=where, what=said(found.said))
+
+
 def say(message: object) -> str:
-    """Return a message in the admin's language (as it came when nothing translates it)."""
+    """Return a message in the admin's language (as it came when nothing translates it).
+
+    A domain error is said from its wording when it has one, else from its English message.
+    """
+    if isinstance(message, DomainError):
+        message = message.said or message.message
+    if isinstance(message, Message):
+        return said(message)
     text = str(message)
     for pattern, again in PATTERNS:
         found = pattern.fullmatch(text)
         if found:
             return again(found)
+    known = recognise(text) if text else None
+    if known is not None and known.key in KEYED:
+        return said(known)
     return gettext(text) if text else text

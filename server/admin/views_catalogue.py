@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from server.admin import bp
 from server.admin.access import actor, site_view
+from server.admin.messages import say
 from server.domain.catalogue import add_service, catalogue
 from server.domain.drafts import draft_doc
 from server.domain.errors import DomainError
@@ -26,6 +29,8 @@ def _page(site: Site, error: str, status: int) -> Any:
         services=list(catalogue().values()),
         present=present,
         error=error,
+        # The services' descriptions are the catalogue's data, written in French and English.
+        described_in="fr" if str(get_locale() or "en") == "fr" else "en",
     )
     return html, status
 
@@ -46,7 +51,9 @@ def catalogue_add(site: Site) -> Any:
         svc = add_service(site, slug, actor())
     except DomainError as err:
         db.session.rollback()
-        return _page(site, err.message, status_of(err))
+        return _page(site, say(err), status_of(err))
     db.session.commit()
-    flash(f"{svc.name} added to the draft ({svc.category}).", "ok")
+    flash(
+        _("%(name)s added to the draft (%(category)s).", name=svc.name, category=svc.category), "ok"
+    )
     return redirect(url_for("admin.catalogue_page", key=site.key) + f"#svc-{svc.slug}")

@@ -14,6 +14,7 @@ from server.admin import bp
 from server.admin.access import site_view
 from server.admin.charts import rate_bars, stacked_bars
 from server.admin.forms import errors_of, query
+from server.admin.messages import problem
 from server.domain.log import get_record, log_page
 from server.domain.policy import get_snapshot, sha256_hex
 from server.domain.schemas_admin import ExportIn, LogFilterIn, RangeIn
@@ -78,7 +79,9 @@ def record(site: Site, seq: int) -> Any:
 @site_view(VIEW)
 def verify(site: Site) -> Any:
     """Re-check the whole hash chain of the site and show each break."""
-    return render_template("admin/verify.html", site=site, result=verify_chain(site))
+    return render_template(
+        "admin/verify.html", site=site, result=verify_chain(site), problem=problem
+    )
 
 
 @bp.get("/sites/<key>/export")

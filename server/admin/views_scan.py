@@ -15,11 +15,13 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from server.admin import bp
 from server.admin.access import actor, site_view
 from server.admin.messages import say
+from server.admin.scan_words import DRIFT
 from server.domain.drafts import draft_doc
 from server.domain.errors import DomainError
 from server.domain.scan.accept import accept
@@ -33,14 +35,6 @@ from server.extensions import db
 from server.http.errors import status_of
 from server.models import Site
 from server.vocab import EDIT, VIEW
-
-LABELS = {
-    "undeclared": "Observed but declared nowhere",
-    "never_observed": "Declared but never observed",
-    "wrong_category": "Observed in another category than declared",
-    "lifetime_too_short": "Declared lifetime shorter than observed",
-    "over_13_months": "Lifetime over 13 months (COMPLIANCE 16)",
-}
 
 
 @bp.app_context_processor
@@ -80,14 +74,15 @@ def scan_start(site: Site) -> Any:
     urls = [line.strip() for line in form["urls"].splitlines() if line.strip()]
     raw = form["max_pages"].strip()
     if raw and not (raw.isdigit() and len(raw) < 6):
-        return _scans_page(site, form, f"Max pages: a whole number from 1 to {MAX_PAGES}.", 422)
+        message = _("Max pages: a whole number from 1 to %(max)s.", max=MAX_PAGES)
+        return _scans_page(site, form, message, 422)
     try:
         scan = start_scan(
             current_app._get_current_object(), site, urls, int(raw) if raw else None, actor()
         )
     except DomainError as err:
-        return _scans_page(site, form, err.message, status_of(err))
-    flash(f"Scan {scan.id} queued: the worker runs it; this page follows it.", "ok")
+        return _scans_page(site, form, say(err), status_of(err))
+    flash(_("Scan %(id)s queued: the worker runs it; this page follows it.", id=scan.id), "ok")
     return redirect(url_for("admin.scan", key=site.key, scan_id=scan.id))
 
 
@@ -115,7 +110,7 @@ def _scan_page(site: Site, scan: Any, errors: dict[str, str], status: int) -> An
         site=site,
         scan=scan,
         result=result,
-        labels=LABELS,
+        labels=DRIFT,
         in_draft=in_draft,
         errors=errors,
         categories=[c.slug for c in site.categories],
@@ -154,7 +149,7 @@ def scan_report(site: Site, scan_id: int) -> Response:
     if result is None:
         abort(404)
     html = render_template(
-        "admin/scan_report.html", site=site, scan=scan, result=result, labels=LABELS
+        "admin/scan_report.html", site=site, scan=scan, result=result, labels=DRIFT
     )
     resp = Response(html, mimetype="text/html")
     resp.headers["Content-Disposition"] = (
@@ -169,10 +164,10 @@ def scan_compare(site: Site) -> Any:
     """Compare two finished scans of the site: what appeared, what went away."""
     ids = [request.args.get("old", ""), request.args.get("new", "")]
     if not all(i.isdigit() and len(i) < 10 for i in ids):
-        abort(422, "Choose two scans.")
+        abort(422, _("Choose two scans."))
     old, new = (_scan_or_404(site, int(i)) for i in ids)
     if not old.result or not new.result:
-        abort(422, "Only finished scans can be compared.")
+        abort(422, _("Only finished scans can be compared."))
     diff = compare(result_of(old), result_of(new))
     return render_template("admin/scan_compare.html", site=site, diff=diff)
 
@@ -189,7 +184,7 @@ def scan_accept(site: Site, scan_id: int) -> Any:
         abort(404)
     lifetime = request.form.get("lifetime_days", "").strip()
     if not (lifetime.isdigit() and len(lifetime) < 6):
-        return _scan_page(site, scan, {wanted: "Lifetime: a whole number of days."}, 422)
+        return _scan_page(site, scan, {wanted: _("Lifetime: a whole number of days.")}, 422)
     edits = {
         "category": request.form.get("category", "").strip(),
         "name": request.form.get("name", "").strip(),
@@ -204,12 +199,13 @@ def scan_accept(site: Site, scan_id: int) -> Any:
         accept(site, proposal, edits, actor(), _instance())
     except DomainError as err:
         db.session.rollback()
-        return _scan_page(site, scan, {wanted: err.message}, status_of(err))
+        return _scan_page(site, scan, {wanted: say(err)}, status_of(err))
     except ValidationError as err:
         db.session.rollback()
-        return _scan_page(site, scan, {wanted: _first_message(err.messages)}, 422)
+        return _scan_page(site, scan, {wanted: say(_first_message(err.messages))}, 422)
     db.session.commit()
-    flash(f"{edits['name'] or proposal['name']} added to the draft: preview, then publish.", "ok")
+    name = edits["name"] or proposal["name"]
+    flash(_("%(name)s added to the draft: preview, then publish.", name=name), "ok")
     return redirect(url_for("admin.scan", key=site.key, scan_id=scan.id) + "#proposals")
 
 

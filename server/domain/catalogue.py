@@ -9,7 +9,12 @@ from typing import Any
 from server.domain.catalogue_data import SERVICES
 from server.domain.drafts import draft_doc, save_draft
 from server.domain.errors import Conflict, Invalid, NotFound
+from server.domain.wording import wording
 from server.models import Site
+
+UNKNOWN = wording("catalogue.unknown", "No service {slug} in the catalogue.")
+PRESENT = wording("catalogue.present", "The draft already has the service {slug}.")
+NO_CATEGORY = wording("catalogue.no_category", "The site has no category {category} for {name}.")
 
 
 @dataclass(frozen=True)
@@ -98,13 +103,13 @@ def add_service(site: Site, slug: str, actor: str) -> CatalogueService:
     """
     svc = catalogue().get(slug)
     if svc is None:
-        raise NotFound(f"No service {slug!r} in the catalogue.")
+        raise NotFound(UNKNOWN(slug=repr(slug)))
     doc = draft_doc(site)
     if any(s["slug"] == slug for c in doc["categories"] for s in c["services"]):
-        raise Conflict(f"The draft already has the service {slug!r}.")
+        raise Conflict(PRESENT(slug=repr(slug)))
     target = next((c for c in doc["categories"] if c["slug"] == svc.category), None)
     if target is None:
-        raise Invalid(f"The site has no category {svc.category!r} for {svc.name}.")
+        raise Invalid(NO_CATEGORY(category=repr(svc.category), name=svc.name))
     target["services"].append(svc.entry(list(site.languages or ["fr", "en"])))
     save_draft(site, doc, actor, what=f"catalogue {slug}")
     return svc

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from server.domain.wording import Message
+
 
 class DomainError(Exception):
-    """A request the domain refuses; `errors` names each field that is wrong."""
+    """A request the domain refuses; `errors` names each field that is wrong.
 
-    def __init__(self, message: str, errors: dict[str, Any] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    `message` is the English sentence (the APIs answer it); when the domain declared it as a
+    wording, `said` keeps its key and values so the admin can say it in its own language.
+    """
+
+    def __init__(self, message: str | Message, errors: dict[str, Any] | None = None) -> None:
+        super().__init__(str(message))
+        self.message = str(message)
+        self.said = message if isinstance(message, Message) else None
         self.errors = errors or {}
 
 

@@ -21,12 +21,53 @@ from sqlalchemy.orm import Session
 from server.domain.checkpoints import snapshots_digest
 from server.domain.digest import GENESIS, digest_of, legacy_digest_of, link_hash, subject_digest
 from server.domain.policy import sha256_hex
+from server.domain.wording import Message, wording
 from server.extensions import db
 from server.models import ChainHead, ConsentRecord, PolicyVersion, Site
 
 # A record is stamped before it waits for the writer; one stamped this long before a
 # checkpoint may still be appended after it.
 CLOCK_SLACK = timedelta(seconds=60)
+
+# What can disagree, each under its key (the admin says them in its language).
+HEAD_MISSING = wording("verify.head_missing", "chain head missing")
+BEFORE_BASE = wording("verify.before_base", "inserted before the purged base")
+REMOVED = wording("verify.removed", "removed: records {first}..{last}")
+NOT_FOLLOWING = wording("verify.not_following", "does not follow the previous record")
+HASH_ALTERED = wording("verify.hash_altered", "altered: hash does not match")
+REMOVED_AT_END = wording("verify.removed_at_end", "removed at the end (head at seq {seq})")
+AFTER_HEAD = wording("verify.after_head", "inserted after the head (head at seq {seq})")
+HEAD_HASH = wording("verify.head_hash", "head hash does not match the last record")
+LEGACY_ALTERED = wording("verify.legacy_altered", "altered: contents do not match digest")
+SUBJECT_MISSING = wording("verify.subject_missing", "altered: visitor digest missing")
+SUBJECT_ALTERED = wording("verify.subject_altered", "altered: visitor fields do not match")
+ERASED_ALTERED = wording(
+    "verify.erased_altered", "erased record altered: contents do not match digest"
+)
+NOT_PUBLISHED = wording("verify.not_published", "shown policy version {version}, not published")
+POLICY_SHA = wording("verify.policy_sha", "policy sha256 differs from version {version}'s")
+VERSION_MISSING = wording("verify.version_missing", "policy version {version} missing")
+SNAPSHOT_ALTERED = wording(
+    "verify.snapshot_altered", "policy version {version}: snapshot does not match its sha256"
+)
+SNAPSHOTS_DIFFER = wording(
+    "verify.snapshots_differ",
+    "policy versions 1..{count} differ from the checkpoint signed at {time}",
+)
+CHECKPOINT_DIFFERS = wording(
+    "verify.checkpoint_differs", "differs from the checkpoint signed at {time}"
+)
+DATED_BEFORE = wording("verify.dated_before", "after a checkpoint in the chain but dated before it")
+DATED_AFTER = wording("verify.dated_after", "covered by a checkpoint but dated after it")
+TRUNCATED = wording("verify.truncated", "truncated: the checkpoint signed at {time} has seq {seq}")
+BASE_BACK = wording("verify.base_back", "purge base moved back since {time}")
+BASE_DIFFERS = wording("verify.base_differs", "purge base differs from {time}")
+BOUNDARY_MOVED = wording("verify.boundary_moved", "erasure boundary moved since {time}")
+BASE_AFTER_NEWEST = wording(
+    "verify.base_after_newest",
+    "purge base moved after the newest checkpoint given ({seq} then); each purge signs one: "
+    "verify with a newer copy",
+)
 
 
 @dataclass
@@ -35,7 +76,12 @@ class Problem:
 
     seq: int
     record_id: int | None
-    kind: str
+    said: Message
+
+    @property
+    def kind(self) -> str:
+        """What disagreed, in English."""
+        return str(self.said)
 
     def __str__(self) -> str:
         where = f"record {self.record_id} (seq {self.seq})" if self.record_id else f"seq {self.seq}"
@@ -60,9 +106,9 @@ class Verification:
         """Tell whether nothing disagreed."""
         return not self.problems
 
-    def flag(self, seq: int, record_id: int | None, kind: str) -> None:
+    def flag(self, seq: int, record_id: int | None, said: Message) -> None:
         """Add one problem."""
-        self.problems.append(Problem(seq, record_id, kind))
+        self.problems.append(Problem(seq, record_id, said))
 
     def summary(self) -> str:
         """Describe an intact result in one line."""
@@ -102,7 +148,7 @@ def _verify(
 ) -> None:
     head = session.get(ChainHead, site.id)
     if head is None:
-        result.flag(0, None, "chain head missing")
+        result.flag(0, None, HEAD_MISSING())
         return
     shown = _verify_snapshots(session, site, result)
     pins = _Pins(checkpoints)
@@ -116,22 +162,22 @@ def _verify(
     for rec in rows:
         result.checked += 1
         if rec.seq < expected_seq:
-            result.flag(rec.seq, rec.id, "inserted before the purged base")
+            result.flag(rec.seq, rec.id, BEFORE_BASE())
             continue
         if rec.seq > expected_seq:
-            result.flag(expected_seq, None, f"removed: records {expected_seq}..{rec.seq - 1}")
+            result.flag(expected_seq, None, REMOVED(first=expected_seq, last=rec.seq - 1))
         _verify_record(rec, site.key, head.erasable_from_seq, shown, result)
         if rec.prev_hash != running:
-            result.flag(rec.seq, rec.id, "does not follow the previous record")
+            result.flag(rec.seq, rec.id, NOT_FOLLOWING())
         if link_hash(rec.prev_hash, rec.digest) != rec.hash:
-            result.flag(rec.seq, rec.id, "altered: hash does not match")
+            result.flag(rec.seq, rec.id, HASH_ALTERED())
         pins.check_record(rec, result)
         running, expected_seq = rec.hash, rec.seq + 1
     if head.seq != expected_seq - 1:
-        kind = "removed at the end" if head.seq > expected_seq - 1 else "inserted after the head"
-        result.flag(head.seq, None, f"{kind} (head at seq {head.seq})")
+        kind = REMOVED_AT_END if head.seq > expected_seq - 1 else AFTER_HEAD
+        result.flag(head.seq, None, kind(seq=head.seq))
     elif head.hash != running and head.seq:
-        result.flag(head.seq, None, "head hash does not match the last record")
+        result.flag(head.seq, None, HEAD_HASH())
     pins.check_head(head, result)
     for cp in checkpoints:
         _check_snapshots(cp, shown, result)
@@ -151,19 +197,18 @@ def _verify_record(
         if erased:
             result.unverifiable += 1
         elif legacy_digest_of(fields, site_key) != rec.digest:
-            result.flag(rec.seq, rec.id, "altered: contents do not match digest")
+            result.flag(rec.seq, rec.id, LEGACY_ALTERED())
     elif rec.subject_digest is None:
-        result.flag(rec.seq, rec.id, "altered: visitor digest missing")
+        result.flag(rec.seq, rec.id, SUBJECT_MISSING())
     elif not erased and subject_digest(fields) != rec.subject_digest:
-        result.flag(rec.seq, rec.id, "altered: visitor fields do not match")
+        result.flag(rec.seq, rec.id, SUBJECT_ALTERED())
     elif digest_of(fields, site_key) != rec.digest:
-        what = "erased record altered" if erased else "altered"
-        result.flag(rec.seq, rec.id, f"{what}: contents do not match digest")
+        result.flag(rec.seq, rec.id, ERASED_ALTERED() if erased else LEGACY_ALTERED())
     sha = shown.get(rec.policy_version)
     if sha is None:
-        result.flag(rec.seq, rec.id, f"shown policy version {rec.policy_version}, not published")
+        result.flag(rec.seq, rec.id, NOT_PUBLISHED(version=rec.policy_version))
     elif sha != rec.policy_sha256:
-        result.flag(rec.seq, rec.id, f"policy sha256 differs from version {rec.policy_version}'s")
+        result.flag(rec.seq, rec.id, POLICY_SHA(version=rec.policy_version))
 
 
 def _verify_snapshots(session: Session, site: Site, result: Verification) -> dict[int, str]:
@@ -177,9 +222,9 @@ def _verify_snapshots(session: Session, site: Site, result: Verification) -> dic
     for number, (version, snapshot, sha) in enumerate(rows, 1):
         result.versions += 1
         if version != number:
-            result.flag(0, None, f"policy version {number} missing")
+            result.flag(0, None, VERSION_MISSING(version=number))
         if sha256_hex(snapshot) != sha:
-            result.flag(0, None, f"policy version {version}: snapshot does not match its sha256")
+            result.flag(0, None, SNAPSHOT_ALTERED(version=version))
         shown[version] = sha
     return shown
 
@@ -188,9 +233,7 @@ def _check_snapshots(cp: Mapping[str, Any], shown: dict[int, str], result: Verif
     count = int(cp["versions"])
     signed = [(v, shown[v]) for v in sorted(shown) if v <= count]
     if len(signed) != count or snapshots_digest(signed) != cp["snapshots"]:
-        result.flag(
-            0, None, f"policy versions 1..{count} differ from the checkpoint signed at {cp['time']}"
-        )
+        result.flag(0, None, SNAPSHOTS_DIFFER(count=count, time=cp["time"]))
 
 
 def _when(cp: Mapping[str, Any]) -> datetime:
@@ -215,11 +258,11 @@ class _Pins:
         at = bisect.bisect_left(self.seqs, rec.seq)
         for cp in self.by_seq[at : bisect.bisect_right(self.seqs, rec.seq)]:
             if cp["head_hash"] != rec.hash:
-                result.flag(rec.seq, rec.id, f"differs from the checkpoint signed at {cp['time']}")
+                result.flag(rec.seq, rec.id, CHECKPOINT_DIFFERS(time=cp["time"]))
         if at and rec.recorded_at + CLOCK_SLACK < self.latest_before[at - 1]:
-            result.flag(rec.seq, rec.id, "after a checkpoint in the chain but dated before it")
+            result.flag(rec.seq, rec.id, DATED_BEFORE())
         if at < len(self.seqs) and rec.recorded_at - CLOCK_SLACK > self.earliest_from[at]:
-            result.flag(rec.seq, rec.id, "covered by a checkpoint but dated after it")
+            result.flag(rec.seq, rec.id, DATED_AFTER())
 
     def check_head(self, head: ChainHead, result: Verification) -> None:
         """Compare the head and purge base with every checkpoint."""
@@ -227,23 +270,16 @@ class _Pins:
         for cp in self.by_seq:
             seq, when = int(cp["seq"]), cp["time"]
             if head.seq < seq:
-                result.flag(
-                    head.seq, None, f"truncated: the checkpoint signed at {when} has seq {seq}"
-                )
+                result.flag(head.seq, None, TRUNCATED(time=when, seq=seq))
             if head.base_seq < int(cp["base_seq"]):
-                result.flag(head.base_seq, None, f"purge base moved back since {when}")
+                result.flag(head.base_seq, None, BASE_BACK(time=when))
             elif head.base_seq == int(cp["base_seq"]) and head.base_hash != cp["base_hash"]:
-                result.flag(head.base_seq, None, f"purge base differs from {when}")
+                result.flag(head.base_seq, None, BASE_DIFFERS(time=when))
             if seq and seq == head.base_seq and head.base_hash != cp["head_hash"]:
-                result.flag(seq, None, f"purge base differs from {when}")
+                result.flag(seq, None, BASE_DIFFERS(time=when))
             if head.erasable_from_seq != int(cp["erasable_from_seq"]):
-                result.flag(head.erasable_from_seq, None, f"erasure boundary moved since {when}")
+                result.flag(head.erasable_from_seq, None, BOUNDARY_MOVED(time=when))
         if self.by_seq:
             newest = max(self.by_seq, key=lambda cp: cp["time"])
             if head.base_seq > int(newest["base_seq"]):
-                result.flag(
-                    head.base_seq,
-                    None,
-                    "purge base moved after the newest checkpoint given"
-                    f" ({newest['base_seq']} then); each purge signs one: verify with a newer copy",
-                )
+                result.flag(head.base_seq, None, BASE_AFTER_NEWEST(seq=newest["base_seq"]))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, Response, jsonify
+from flask import Flask, Response, current_app, jsonify, request
 from marshmallow import ValidationError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -15,6 +16,8 @@ from server.domain.errors import Conflict, DomainError, Invalid, NotFound, Unava
 from server.extensions import db
 
 log = logging.getLogger("temoin")
+# Paths whose errors are HTML pages: prefix -> the page of an HTTP error no route answered.
+PAGES = "temoin_error_pages"
 
 CODES = {
     400: "bad_request",
@@ -94,7 +97,16 @@ def copy_headers(err: HTTPException, resp: Response) -> Response:
     return resp
 
 
-def _http_error(err: HTTPException) -> Response:
+def error_pages(app: Flask, prefix: str, page: Callable[[HTTPException], Any]) -> None:
+    """Answer the HTTP errors of paths under prefix that no route matched (an unknown
+    address, a method it does not take) with page(err) instead of the JSON envelope."""
+    app.extensions.setdefault(PAGES, {})[prefix.rstrip("/")] = page
+
+
+def _http_error(err: HTTPException) -> Any:
+    for prefix, page in current_app.extensions.get(PAGES, {}).items():
+        if request.path == prefix or request.path.startswith(prefix + "/"):
+            return page(err)
     return copy_headers(err, envelope(err.code or 500, err.description or err.name))
 
 

@@ -27,10 +27,10 @@ from server.domain.tokens import create_token
 from server.extensions import db
 from server.models import Site
 from tests.admin.conftest import PASSWORD, csrf, login
-from tests.admin.test_scan_pages import finished_scan
 from tests.support.fuzzreport import print_cases
 from tests.support.html_forms import Form, post_forms
 from tests.support.records import choice_body
+from tests.support.scans import store_scan
 
 MAX_EXAMPLES = 30
 SITE = "/admin/sites/shop/"
@@ -156,7 +156,7 @@ def clients(app: Flask, shop: Site) -> dict[str, FlaskClient]:
     )
     assert resp.status_code == 201, resp.json
     app.config["FUZZ_CONSENT"] = resp.json["consent_id"]
-    app.config["FUZZ_SCAN"] = finished_scan(shop).id
+    app.config["FUZZ_SCAN"] = store_scan(shop).id
     out = {"anonymous": app.test_client()}
     for who, email in (("owner", "owner@shop.test"), ("superuser", "root@instance.test")):
         out[who] = app.test_client()

@@ -25,15 +25,22 @@ from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 from flask import Flask
 
+from server.admin import scan_words
 from server.admin.i18n import TRANSLATIONS, babel, select_locale
 from server.admin.labels import name
+from server.admin.messages import KEYED, VERDICTS
+from server.domain import verify  # noqa: F401  (declares the chain's wordings)
 from server.domain.accounts import upsert_admin
+from server.domain.catalogue import catalogue
 from server.domain.drafts import draft_doc
 from server.domain.paths import flatten
+from server.domain.scan import accept, browser, crawl, drift, jobs, store, verdict  # noqa: F401
+from server.domain.wording import WORDINGS
 from server.extensions import db
 from server.models import Admin, PolicyVersion, Site
 from tests.admin.conftest import PASSWORD, csrf, login, post
 from tests.support.records import choice_body
+from tests.support.scans import catalogue_data, data_strings, scan_result, store_scan
 
 ROOT = Path(__file__).resolve().parents[2]
 FRENCH = TRANSLATIONS / "fr" / "LC_MESSAGES" / "messages.po"
@@ -119,6 +126,28 @@ def _key(value: Any) -> Any:
     return tuple(value) if isinstance(value, list | tuple) else value
 
 
+@pytest.mark.parametrize("locale", ["fr"])  # one run: the catalogue is the same for both
+def test_every_sentence_of_the_domain_has_its_admin_message(locale):
+    """Each wording the domain declares is said by the admin from a msgid of the same text."""
+    found = {key: w.english for key, w in WORDINGS.items()}
+    assert not sorted(set(found) - set(KEYED)), "wordings the admin cannot say"
+    assert not sorted(set(KEYED) - set(found)), "admin messages no wording uses any more"
+    differ = [k for k, msgid in KEYED.items() if re.sub(r"%\((\w+)\)s", r"{\1}", msgid) != found[k]]
+    assert not differ, differ
+
+
+@pytest.mark.parametrize("locale", ["fr"])  # one run: the vocabulary is the same for both
+def test_the_scanners_vocabulary_is_all_said(locale):
+    assert set(VERDICTS) == set(verdict.VERDICTS)
+    assert scan_words.PASSES == browser.PASS_NAMES  # the same English, said in the admin's
+    assert tuple(scan_words.DRIFT) == drift.KINDS
+    assert tuple(scan_words.STATES) == store.STATES
+    assert tuple(scan_words.STATUSES) == browser.STATUSES
+    assert set(scan_words.KINDS) == set(verdict.KINDS)
+    assert set(scan_words.SOURCES) == {drift.OPEN_COOKIE_DATABASE, drift.HOST_CATALOGUE}
+    assert set(scan_words.NOTES) == {s.note for s in catalogue().values() if s.note}
+
+
 # --- the pseudo-locale ------------------------------------------------------------------------
 
 
@@ -128,9 +157,11 @@ def _pseudo_catalogue(extracted: Catalog, where: Path) -> None:
         if not m.id:
             continue
         if isinstance(m.id, tuple):
-            pseudo.add(m.id, tuple(OPEN + s + CLOSE for s in m.id), flags=m.flags)
+            pseudo.add(
+                m.id, tuple(OPEN + s + CLOSE for s in m.id), flags=m.flags, context=m.context
+            )
         else:
-            pseudo.add(m.id, OPEN + m.id + CLOSE, flags=m.flags)
+            pseudo.add(m.id, OPEN + m.id + CLOSE, flags=m.flags, context=m.context)
     out = where / PSEUDO / "LC_MESSAGES"
     out.mkdir(parents=True)
     with (out / "messages.mo").open("wb") as f:
@@ -167,6 +198,7 @@ class _Text(HTMLParser):
 # Words that are the same in every language: the product, standards and formats.
 UNIVERSAL = {"Témoin", "sha", "Other", "GPC", "UTC", "CSV", "JSON", "Lines", "Global", "Privacy"}
 UNIVERSAL |= {"Control", "KEY", "rrggbb", "draft", "Gestion", "des", "cookies", "Cookie"}
+UNIVERSAL |= {"SameSite", "HttpOnly", "Secure"}  # a cookie's attributes, as the standard names them
 UNIVERSAL |= {
     "settings",
     "Recommencer",
@@ -237,6 +269,13 @@ def test_pseudo_locale_leaves_no_string_of_the_admin_unmarked(pseudo, client, sh
     service = {"category": "audience", "slug": "matomo", "name": "Matomo", "provider": "Inno"}
     assert post(client, "/admin/sites/shop/services/new", service).status_code in (302, 422)
     allowed |= {"Matomo", "Inno", "matomo"}
+    # Scans: one finished, one compliant to compare it with, one failed; their data is allowed,
+    # not their vocabulary (verdicts, passes, statuses, kinds), which the admin says.
+    done, compliant = store_scan(shop_site), store_scan(shop_site, verdict="compliant", offences=[])
+    failed = store_scan(shop_site, state="failed", error="the worker stopped during the scan")
+    data = data_strings(scan_result(shop_site)) + data_strings(catalogue_data())
+    words = set(re.findall(r"[^\W\d_]{2,}", " ".join(data)))
+    allowed |= words | {w.capitalize() for w in words}
     pages = [
         "/admin/",
         "/admin/sites/new",
@@ -260,6 +299,14 @@ def test_pseudo_locale_leaves_no_string_of_the_admin_unmarked(pseudo, client, sh
         "/admin/sites/shop/audit",
         "/admin/sites/nope/",
         "/admin/sites/shop/consents?from=2024-13-01",
+        "/admin/sites/shop/scans",
+        f"/admin/sites/shop/scans/{done.id}",
+        f"/admin/sites/shop/scans/{done.id}/report.html",
+        f"/admin/sites/shop/scans/{failed.id}",
+        f"/admin/sites/shop/scans/compare?old={done.id}&new={compliant.id}",
+        "/admin/sites/shop/scans/compare?old=x&new=1",
+        "/admin/sites/shop/catalogue",
+        "/admin/nope",
     ]
     found: dict[str, list[str]] = {}
     for page in pages:
@@ -277,6 +324,10 @@ def test_pseudo_locale_leaves_no_string_of_the_admin_unmarked(pseudo, client, sh
         ("/admin/sites/shop/verify", {}),
         ("/admin/sites/shop/members", {"email": "bad", "role": "god"}),
         ("/admin/account/password", {"current_password": "x", "new_password": "y"}),
+        ("/admin/sites/shop/scans", {"urls": "https://evil.test/", "max_pages": "x"}),
+        ("/admin/sites/shop/scans", {"urls": "file:///etc/passwd"}),
+        (f"/admin/sites/shop/scans/{done.id}/accept", {"proposal": "cookie:_ga"}),
+        ("/admin/sites/shop/catalogue", {"service": "audience-svc"}),
         ("/admin/sites/new", {"key": "Bad Key", "name": "", "origins": "nope"}),
     ]
     for url, data in posts:

@@ -130,7 +130,15 @@ def test_verify_button(as_role, logged):
     client = as_role("viewer")
     resp = post(client, "/admin/sites/shop/verify")
     assert resp.status_code == 200
-    assert intact(3, 0) in resp.get_data(as_text=True)
+    html = resp.get_data(as_text=True)
+    assert intact(3, 0) in html
+    # What was checked besides the records: the published version's snapshot.
+    versions = ntr(
+        "%(num)d published policy version re-hashed and compared with its sha256.",
+        "%(num)d published policy versions re-hashed and compared with their sha256.",
+        1,
+    )
+    assert f"<li>{versions}</li>" in html
     db.session.execute(
         update(ConsentRecord).where(ConsentRecord.seq == 2).values(action="reject_all")
     )
@@ -142,7 +150,11 @@ def test_verify_button(as_role, logged):
         3,
         problems=1,
     )
-    assert broken in html and "altered" in html
+    altered = db.session.query(ConsentRecord).filter_by(seq=2).one()
+    where = tr("record %(id)s (seq %(seq)s)", id=altered.id, seq=2)
+    what = tr("altered: contents do not match digest")
+    line = tr("%(where)s: %(what)s", where=where, what=what)
+    assert broken in html and f"<li>{line}</li>" in html
     assert client.post("/admin/sites/shop/verify").status_code == 400
 
 

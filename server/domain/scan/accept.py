@@ -9,7 +9,15 @@ from server.domain.errors import Conflict, Invalid
 from server.domain.scan import cookiedb
 from server.domain.scan.classify import NECESSARY
 from server.domain.schemas_admin import is_tracker, tracker_message
+from server.domain.wording import wording
 from server.models import Site
+
+CHOOSE_CATEGORY = wording(
+    "scan.choose_category", "Choose the category: the scanner does not know this cookie."
+)
+NAME_SERVICE = wording("scan.name_service", "Name the service this cookie belongs to.")
+NO_CATEGORY = wording("scan.no_category", "The site has no category {category}.")
+ALREADY_DECLARED = wording("scan.already_declared", "{name} is already declared under {service}.")
 
 
 def _texts(site: Site, text: str) -> dict[str, dict[str, str]]:
@@ -30,21 +38,16 @@ def accept(
     lifetime = edits.get("lifetime_days", proposal.get("lifetime_days", 0))
     purpose = edits.get("purpose", proposal.get("purpose", "")) or ""
     if not category:
-        raise Invalid(
-            "Choose the category: the scanner does not know this cookie.",
-            {"category": ["Required."]},
-        )
+        raise Invalid(CHOOSE_CATEGORY(), {"category": ["Required."]})
     row = cookiedb.load(instance_path).match(proposal.get("observed_name", name))
     if category == NECESSARY and (is_tracker(name) or (row is not None and row.is_tracker)):
         raise Invalid(tracker_message(name), {"category": [tracker_message(name)]})
     if not service.get("slug") or not service.get("name"):
-        raise Invalid("Name the service this cookie belongs to.", {"service": ["Required."]})
+        raise Invalid(NAME_SERVICE(), {"service": ["Required."]})
     doc = draft_doc(site)
     target = next((c for c in doc["categories"] if c["slug"] == category), None)
     if target is None:
-        raise Invalid(
-            f"The site has no category {category!r}.", {"category": ["Unknown category."]}
-        )
+        raise Invalid(NO_CATEGORY(category=repr(category)), {"category": ["Unknown category."]})
     svc = None
     for cat in doc["categories"]:
         for item in cat["services"]:
@@ -64,7 +67,7 @@ def accept(
         }
         target["services"].append(svc)
     if any(ck["name"] == name for ck in svc["cookies"]):
-        raise Conflict(f"{name} is already declared under {svc['name']}.")
+        raise Conflict(ALREADY_DECLARED(name=name, service=svc["name"]))
     svc["cookies"].append(
         {
             "name": name,

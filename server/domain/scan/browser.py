@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from server.domain.scan.urls import host_of
+from server.domain.wording import wording
 
 PASSES = ("a", "b", "c")
 PASS_NAMES = {
@@ -17,6 +18,20 @@ PASS_NAMES = {
     "b": "after « Tout refuser »",
     "c": "after « Tout accepter »",
 }
+# How a pass, then a page, ended (a page takes the first status other than ok of its passes).
+STATUSES = ("ok", "http error", "timeout", "unreachable", "incomplete")
+NO_CHROMIUM = wording(
+    "scan.no_chromium",
+    "no Chromium at {path}: install it (apt-get install chromium) or name the browser with "
+    "TEMOIN_CHROMIUM",
+)
+NO_PLAYWRIGHT = wording(
+    "scan.no_playwright",
+    'the scanner needs Playwright: pip install "temoin[scan]" '
+    '(from a checkout: pip install -e ".[scan]")',
+)
+NOT_STARTED = wording("scan.chromium_not_started", "Chromium at {path} did not start: {error}")
+PAGE_TIMEOUT = wording("scan.page_timeout", "the page did not finish loading in {seconds} s")
 ACTIONS = {"b": "reject-all", "c": "accept-all"}
 BASE_ARGS = [
     "--headless",
@@ -103,17 +118,11 @@ class Browser:
 
     def __init__(self, executable: str, extra_args: list[str] | tuple[str, ...] = ()) -> None:
         if not Path(executable).exists():
-            raise BrowserMissing(
-                f"no Chromium at {executable}: install it (apt-get install chromium) or name "
-                "the browser with TEMOIN_CHROMIUM"
-            )
+            raise BrowserMissing(str(NO_CHROMIUM(path=executable)))
         try:
             from playwright.sync_api import sync_playwright
         except ImportError as exc:
-            raise BrowserMissing(
-                'the scanner needs Playwright: pip install "temoin[scan]" '
-                '(from a checkout: pip install -e ".[scan]")'
-            ) from exc
+            raise BrowserMissing(str(NO_PLAYWRIGHT())) from exc
         self._pw = sync_playwright().start()
         try:
             self.browser = self._pw.chromium.launch(
@@ -122,7 +131,7 @@ class Browser:
         except Exception as exc:
             self._pw.stop()
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise BrowserMissing(f"Chromium at {executable} did not start: {first}") from exc
+            raise BrowserMissing(str(NOT_STARTED(path=executable, error=first))) from exc
         self.version = self.browser.version
 
     def close(self) -> None:
@@ -177,7 +186,7 @@ class Browser:
                         out["status"] = "http error"
             except PlaywrightTimeout:
                 out["status"] = "timeout"
-                out["error"] = f"the page did not finish loading in {limits.page_seconds:g} s"
+                out["error"] = str(PAGE_TIMEOUT(seconds=f"{limits.page_seconds:g}"))
             except PlaywrightError as exc:
                 out["status"] = "unreachable"
                 out["error"] = _first_line(exc)

@@ -9,6 +9,9 @@ from typing import Any
 
 from server.domain.scan.browser import PASSES, Browser, Limits
 from server.domain.scan.urls import normalise_origins, same_origin
+from server.domain.wording import wording
+
+TIME_LIMIT = wording("scan.time_limit", "the scan's time limit was reached during this page")
 
 _LOC = re.compile(r"<loc>\s*([^<\s]{1,2000})\s*</loc>", re.I)
 MAX_SITEMAP_URLS = 1000
@@ -82,7 +85,7 @@ def crawl(
                 page["status"] = result["status"]
             if time.monotonic() >= deadline and which != PASSES[-1]:
                 page["status"] = "incomplete"
-                page["error"] = "the scan's time limit was reached during this page"
+                page["error"] = str(TIME_LIMIT())
                 break
         pages.append(page)
     if queue and len(pages) >= max_pages:

@@ -7,9 +7,17 @@ import re
 from typing import Any
 
 from server.domain.scan.classify import NECESSARY, Classifier
+from server.domain.wording import wording
 
 MAX_LIFETIME_DAYS = 395  # 13 months (COMPLIANCE 16)
 TOLERANCE_DAYS = 1
+# The kinds of drift, in the order a report lists them.
+KINDS = ("undeclared", "never_observed", "wrong_category", "lifetime_too_short", "over_13_months")
+# Where a proposal's entry comes from.
+OPEN_COOKIE_DATABASE, HOST_CATALOGUE = "Open Cookie Database", "host catalogue"
+TRACKER_REFUSED = wording(
+    "scan.tracker_refused", "{name} is a known tracking cookie: not strictly necessary"
+)
 
 
 def _observations(pages: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -145,11 +153,11 @@ def proposals(pages: list[dict[str, Any]], cls: Classifier) -> list[dict[str, An
                 "privacy_url": (row.privacy_url if row else "")[:500],
             },
             "purpose": db.get("description", ""),
-            "source": "Open Cookie Database" if db else ("host catalogue" if cat else ""),
+            "source": OPEN_COOKIE_DATABASE if db else (HOST_CATALOGUE if cat else ""),
             "pages": [obs["page"]],
         }
         if category == NECESSARY and row is not None and row.is_tracker:
-            entry["refused"] = f"{obs['name']} is a known tracking cookie: not strictly necessary"
+            entry["refused"] = str(TRACKER_REFUSED(name=obs["name"]))
         out[name] = entry
     result = []
     for entry in out.values():

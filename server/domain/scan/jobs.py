@@ -15,15 +15,22 @@ from sqlalchemy import update
 from server.domain.errors import Invalid, Unavailable
 from server.domain.scan.store import queue_scan, run_scan
 from server.domain.scan.urls import ScanInputError
+from server.domain.wording import wording
 from server.extensions import db
 from server.models import Scan, Site, utcnow
 
 EXTENSION = "temoin_queue"
 SCAN_TASK = "temoin.scan"
 
+QUEUE_DOWN = wording("scan.queue_down", "the job queue is unavailable: {error}")
+QUEUE_DOWN_RETRY = wording(
+    "scan.queue_down_retry", "the job queue is unavailable: {error}; try again later."
+)
+WORKER_STOPPED = wording("scan.worker_stopped", "the worker stopped during the scan")
+
 
 class QueueUnavailable(RuntimeError):
-    """The job queue could not take the job."""
+    """The job queue could not take the job (the argument names the cause's type)."""
 
 
 class Queue:
@@ -61,7 +68,7 @@ def enqueue_scan(app: Flask, scan_id: int) -> None:
     try:
         queue(app).scan(scan_id)
     except Exception as exc:
-        raise QueueUnavailable(f"the job queue is unavailable: {type(exc).__name__}") from exc
+        raise QueueUnavailable(type(exc).__name__) from exc
 
 
 def recover(app: Flask) -> int:
@@ -72,9 +79,7 @@ def recover(app: Flask) -> int:
         result = db.session.execute(
             update(Scan)
             .where(Scan.state == "running", Scan.started_at < cutoff)
-            .values(
-                state="failed", error="the worker stopped during the scan", finished_at=utcnow()
-            )
+            .values(state="failed", error=str(WORKER_STOPPED()), finished_at=utcnow())
         )
         db.session.commit()
         return int(getattr(result, "rowcount", 0) or 0)
@@ -97,12 +102,12 @@ def start_scan(app: Flask, site: Site, urls: list[str], max_pages: int | None, a
         scan = queue_scan(site, urls, max_pages, actor)
     except ScanInputError as exc:
         db.session.rollback()
-        raise Invalid(str(exc), {"urls": [str(exc)]}) from exc
+        raise Invalid(exc.said, {"urls": [str(exc)]}) from exc
     db.session.commit()
     try:
         enqueue_scan(app, scan.id)
     except QueueUnavailable as exc:
-        scan.state, scan.error = "failed", str(exc)
+        scan.state, scan.error = "failed", str(QUEUE_DOWN(error=str(exc)))
         db.session.commit()
-        raise Unavailable(f"{exc}; try again later.") from exc
+        raise Unavailable(QUEUE_DOWN_RETRY(error=str(exc))) from exc
     return scan

@@ -16,24 +16,34 @@ from server.domain.scan.classify import Classifier
 from server.domain.scan.crawl import crawl
 from server.domain.scan.drift import drift, proposals
 from server.domain.scan.urls import DEFAULT_MAX_PAGES, ScanInputError, check_max_pages, check_url
-from server.domain.scan.verdict import analyse_page, matched, verdict
+from server.domain.scan.verdict import COMPLIANT, analyse_page, matched, verdict
+from server.domain.wording import Message, wording
 from server.extensions import db
 from server.models import PolicyVersion, Scan, Site, utcnow
 
 FORMAT = 1
 MAX_URLS = 50
 STALE_DAYS = 30
+# A scan's states: queued by the web process, running in the worker, then done or failed.
+STATES = ("queued", "running", "done", "failed")
+
+TOO_MANY_URLS = wording("scan.too_many_urls", "at most {max} URLs")
+NO_ORIGIN = wording("scan.no_origin", "the site has no origin to scan")
+STOPPED = wording("scan.stopped", "the scan stopped: {error}")
+NEVER_SCANNED = wording("scan.never_scanned", "never scanned")
+LAST_VERDICT = wording("scan.last_verdict", "last scan: {verdict}")
+STALE = wording("scan.stale", "last scan older than {days} days")
 
 
 def check_request(site: Site, urls: list[str] | None, max_pages: int | None) -> dict[str, Any]:
     """Validate what a scan was asked to visit (ScanInputError, nothing stored)."""
     urls = list(urls or [])
     if len(urls) > MAX_URLS:
-        raise ScanInputError(f"at most {MAX_URLS} URLs")
+        raise ScanInputError(TOO_MANY_URLS(max=MAX_URLS))
     clean = [check_url(u, list(site.origins or [])) for u in urls]
     pages = check_max_pages(DEFAULT_MAX_PAGES if max_pages is None else max_pages)
     if not site.origins and not clean:
-        raise ScanInputError("the site has no origin to scan")
+        raise ScanInputError(NO_ORIGIN())
     return {"urls": list(dict.fromkeys(clean)), "max_pages": pages}
 
 
@@ -143,7 +153,7 @@ def run_scan(scan_id: int, config: Mapping[str, Any], instance_path: str) -> Sca
         }
     except Exception as exc:  # a scan that broke is recorded as failed, never left running
         db.session.rollback()
-        return _fail(scan, f"the scan stopped: {type(exc).__name__}: {str(exc)[:500]}")
+        return _fail(scan, str(STOPPED(error=f"{type(exc).__name__}: {str(exc)[:500]}")))
     finally:
         browser.close()
     text = canonical_json(result)
@@ -199,14 +209,14 @@ def last_finished(site: Site) -> Scan | None:
     )
 
 
-def flag(scan: Scan | None) -> str | None:
+def flag(scan: Scan | None) -> Message | None:
     """Say why a site needs attention: never scanned, scan too old, or not compliant."""
     if scan is None:
-        return "never scanned"
-    if scan.verdict != "compliant":
-        return f"last scan: {scan.verdict}"
+        return NEVER_SCANNED()
+    if scan.verdict != COMPLIANT:
+        return LAST_VERDICT(verdict=scan.verdict)
     if scan.finished_at and (utcnow() - scan.finished_at).days > STALE_DAYS:
-        return f"last scan older than {STALE_DAYS} days"
+        return STALE(days=STALE_DAYS)
     return None
 
 

@@ -4,13 +4,26 @@ from __future__ import annotations
 
 from urllib.parse import urldefrag, urljoin, urlsplit
 
+from server.domain.wording import Message, wording
+
 DEFAULT_MAX_PAGES = 20
 MAX_PAGES = 200
 MAX_URL = 2000
 
+EMPTY_URL = wording("scan.empty_url", "an empty URL")
+URL_TOO_LONG = wording("scan.url_too_long", "a URL over {max} characters")
+NOT_HTTP = wording("scan.not_http", "not an http(s) URL: {url}")
+NOT_ON_ORIGINS = wording("scan.not_on_origins", "{url} is not on the site's origins ({origins})")
+NO_ORIGINS = wording("scan.no_origins", "none")
+MAX_PAGES_RANGE = wording("scan.max_pages", "max pages is a whole number from 1 to {max}")
+
 
 class ScanInputError(ValueError):
     """A scan request that cannot be run as given (nothing is stored)."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(str(message))
+        self.said = message
 
 
 def origin_of(url: str) -> str | None:
@@ -43,27 +56,26 @@ def normalise_origins(origins: list[str]) -> list[str]:
 def check_url(url: str, origins: list[str]) -> str:
     """Return the URL without its fragment, or refuse it: not http(s), or not the site's."""
     if not isinstance(url, str) or not url.strip():
-        raise ScanInputError("an empty URL")
+        raise ScanInputError(EMPTY_URL())
     if len(url) > MAX_URL:
-        raise ScanInputError(f"a URL over {MAX_URL} characters")
+        raise ScanInputError(URL_TOO_LONG(max=MAX_URL))
     clean = url.strip()
     scheme = urlsplit(clean).scheme.lower()
     if scheme not in ("http", "https"):
-        raise ScanInputError(f"not an http(s) URL: {url[:200]!r}")
+        raise ScanInputError(NOT_HTTP(url=repr(url[:200])))
     origin = origin_of(clean)
     if origin is None:
-        raise ScanInputError(f"not an http(s) URL: {url[:200]!r}")
+        raise ScanInputError(NOT_HTTP(url=repr(url[:200])))
     if origin not in normalise_origins(origins):
-        raise ScanInputError(
-            f"{url[:200]!r} is not on the site's origins ({', '.join(origins) or 'none'})"
-        )
+        listed = ", ".join(origins) if origins else NO_ORIGINS()
+        raise ScanInputError(NOT_ON_ORIGINS(url=repr(url[:200]), origins=listed))
     return urldefrag(clean).url
 
 
 def check_max_pages(value: int) -> int:
     """Refuse a page budget below 1 or over MAX_PAGES."""
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_PAGES:
-        raise ScanInputError(f"max pages is a whole number from 1 to {MAX_PAGES}")
+        raise ScanInputError(MAX_PAGES_RANGE(max=MAX_PAGES))
     return value
 
 

@@ -11,6 +11,10 @@ from server.domain.scan.classify import NECESSARY, Classifier
 from server.domain.scan.urls import host_of
 
 AUDITED = ("a", "b")  # before any choice, after « Tout refuser »: nothing outside necessary
+COMPLIANT, NOT_COMPLIANT, INCONCLUSIVE = "compliant", "not compliant", "inconclusive"
+VERDICTS = (COMPLIANT, NOT_COMPLIANT, INCONCLUSIVE)
+# What a finding is: a cookie, a storage key (of each kind the browser reads), a request.
+KINDS = ("cookie", "localStorage", "sessionStorage", "indexedDB", "request")
 
 
 def _temoin_hosts(passes: dict[str, Any], key: str) -> set[str]:
@@ -199,11 +203,11 @@ def _offences(page: dict[str, Any], elements: list[dict[str, Any]]) -> list[dict
 def verdict(pages: list[dict[str, Any]]) -> str:
     """compliant, not compliant, or inconclusive (no page could be audited)."""
     if any(p["offences"] for p in pages):
-        return "not compliant"
+        return NOT_COMPLIANT
     audited = [
         p for p in pages if all(w in p["passes"] for w in AUDITED) and p["status"] != "unreachable"
     ]
-    return "compliant" if audited else "inconclusive"
+    return COMPLIANT if audited else INCONCLUSIVE
 
 
 def matched(pages: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -225,4 +229,4 @@ def matched(pages: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(out.values(), key=lambda m: (m["status"], m["name"]))
 
 
-__all__ = ["PASS_NAMES", "analyse_page", "host_of", "matched", "verdict"]
+__all__ = ["PASS_NAMES", "VERDICTS", "analyse_page", "host_of", "matched", "verdict"]
