@@ -19,6 +19,7 @@ from flask import Flask, current_app
 
 from server import texts
 from server.domain import policy
+from server.http import looks
 
 SERVER = Path(__file__).resolve().parents[1]
 BUNDLES = (SERVER.parent / "widget" / "dist" / "temoin.js", SERVER / "widget_dist" / "temoin.js")
@@ -70,10 +71,10 @@ def bundle() -> tuple[bytes, str]:
     return cache.bundle
 
 
-def boot_call(config_json: str, labels_json: str = "{}") -> str:
-    """Return the statement that boots the bundle with a site's configuration and labels."""
+def boot_call(config_json: str, labels_json: str = "{}", css: str = "") -> str:
+    """Return the statement that boots the bundle with a site's configuration, labels and CSS."""
     # Keep the JSON inert anywhere JavaScript may be pasted (inline <script>, old parsers).
-    args = config_json + "," + labels_json
+    args = config_json + "," + labels_json + ("," + _compact(css) if css else "")
     safe = args.replace("<", "\\u003c").replace("\u2028", "\\u2028")
     return ";window.Temoin&&Temoin._boot(" + safe.replace("\u2029", "\\u2029") + ");\n"
 
@@ -83,8 +84,10 @@ def _compact(obj: Any) -> str:
 
 
 def boot_for(doc: dict[str, Any]) -> str:
-    """Return the boot statement of a published document: only the languages it offers."""
-    return boot_call(_compact(texts.for_languages(doc)), _compact(texts.labels_for(doc)))
+    """Return the boot statement of a published document: only the languages it offers, and
+    only the CSS its look needs (server/http/looks.py)."""
+    config = _compact(texts.for_languages(doc))
+    return boot_call(config, _compact(texts.labels_for(doc)), looks.css_for(doc.get("theme")))
 
 
 def body_for(pub: policy.Published) -> Body:
