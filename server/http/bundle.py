@@ -45,6 +45,7 @@ class Bodies:
 
     def __init__(self) -> None:
         self.bundle: tuple[bytes, str] | None = None
+        self.looks: dict[str, str] = {}
         self.by_site: dict[str, Body] = {}
         self.lock = threading.Lock()
 
@@ -59,7 +60,7 @@ def _bodies() -> Bodies:
 
 
 def bundle() -> tuple[bytes, str]:
-    """Return the widget bundle and its hash, read once per app."""
+    """Return the widget bundle and its hash (the looks beside it included), read once per app."""
     cache = _bodies()
     if cache.bundle is None:
         configured = current_app.config.get("WIDGET_BUNDLE")
@@ -67,8 +68,17 @@ def bundle() -> tuple[bytes, str]:
         if not found:
             raise FileNotFoundError("widget bundle not built: run `npm run build` in widget/")
         code = found[0].read_bytes().rstrip(b"\n")
-        cache.bundle = (code, hashlib.sha256(code).hexdigest()[:16])
+        beside = found[0].with_name("looks.json")
+        raw = beside.read_bytes() if beside.exists() else b"{}"
+        cache.looks = json.loads(raw)
+        cache.bundle = (code, hashlib.sha256(code + b"\n" + raw).hexdigest()[:16])
     return cache.bundle
+
+
+def looks_pieces() -> dict[str, str]:
+    """Return the CSS pieces only some sites need (widget/dist/looks.json), by name."""
+    bundle()
+    return _bodies().looks
 
 
 def boot_call(config_json: str, labels_json: str = "{}", css: str = "") -> str:
@@ -87,7 +97,7 @@ def boot_for(doc: dict[str, Any]) -> str:
     """Return the boot statement of a published document: only the languages it offers, and
     only the CSS its look needs (server/http/looks.py)."""
     config = _compact(texts.for_languages(doc))
-    return boot_call(config, _compact(texts.labels_for(doc)), looks.css_for(doc.get("theme")))
+    return boot_call(config, _compact(texts.labels_for(doc)), looks.css_for(doc, looks_pieces()))
 
 
 def body_for(pub: policy.Published) -> Body:

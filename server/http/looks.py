@@ -1,8 +1,10 @@
-"""The CSS a site's widget needs beyond the bundle's own rules: the site's colours.
+"""The CSS a site's widget needs beyond the bundle's own rules: its colours, its layout's rules,
+the floating button's.
 
-The bundle (`widget/dist/temoin.js`) holds the rules every site uses. What depends on one
-site travels as text in the boot call of its `/w/KEY.js`, after the configuration and the
-labels, the way only the site's own languages do: the widget installs it after its own rules.
+The bundle (`widget/dist/temoin.js`) holds the rules every site uses. What only some sites need
+is built by the widget's build into `widget/dist/looks.json` (from `widget/src/ui/looks/*.css`)
+and travels as text in the boot call of the site's `/w/KEY.js`, after its configuration and
+labels, the way only the site's own languages do; the widget installs it after its own rules.
 Every colour is checked again here, since it goes into CSS text.
 """
 
@@ -27,7 +29,17 @@ def variables(colours: dict[str, Any]) -> str:
     return out
 
 
-def css_for(theme: dict[str, Any] | None) -> str:
-    """Return the CSS a site adds to the widget's own: its colours, or nothing."""
-    own = variables(theme or {})
-    return SCOPE + "{" + own + "}" if own else ""
+def pieces_for(doc: dict[str, Any]) -> list[str]:
+    """Name the pieces of looks.json a published document's widget needs, in their order."""
+    theme = doc.get("theme") or {}
+    names = ["bar", "top"] if theme.get("position") == "top" else ["bar"]
+    if doc.get("floating_button", True):
+        names.append("float")
+    return names
+
+
+def css_for(doc: dict[str, Any], pieces: dict[str, str]) -> str:
+    """Return the CSS a published document adds to the widget's own rules."""
+    out = "".join(pieces.get(name, "") for name in pieces_for(doc))
+    own = variables(doc.get("theme") or {})
+    return out + (SCOPE + "{" + own + "}" if own else "")

@@ -29,7 +29,7 @@ export function createUI(cfg, t, lang, choice, decide, allowOne) {
     // The text scrolls inside the banner when the screen is short; the buttons below it stay.
     banner = h(
       'section',
-      { class: 'tm-banner' + (top ? ' tm-top' : ''), 'aria-labelledby': 'tm-t' },
+      { class: 'tm-banner', 'aria-labelledby': 'tm-t' },
       h(
         'div',
         { class: 'tm-text' },
