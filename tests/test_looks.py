@@ -32,6 +32,9 @@ def test_the_demo_look_travels_in_the_boot_call(client: FlaskClient, demo: Any) 
         ({}, ["bar", "float"]),
         ({"theme": {"position": "bottom"}, "floating_button": False}, ["bar"]),
         ({"theme": {"position": "top"}, "floating_button": True}, ["bar", "top", "float"]),
+        ({"languages": ["fr", "ar"], "floating_button": False}, ["bar", "rtl"]),
+        ({"languages": ["he"], "floating_button": False}, ["bar", "rtl"]),
+        ({"languages": ["de", "ja", "xx"], "floating_button": False}, ["bar"]),
     ],
 )
 def test_each_site_gets_the_pieces_its_look_needs(doc: dict[str, Any], names: list[str]) -> None:
@@ -40,7 +43,7 @@ def test_each_site_gets_the_pieces_its_look_needs(doc: dict[str, Any], names: li
 
 
 def test_every_piece_is_built_and_scoped() -> None:
-    assert {"bar", "top", "float"} <= set(PIECES)
+    assert {"bar", "top", "float", "rtl"} <= set(PIECES)
     for name, css in PIECES.items():
         rules = [r for r in css.split("}") if r]
         assert rules and all(r.startswith("#temoin") for r in rules), name

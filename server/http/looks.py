@@ -1,5 +1,5 @@
 """The CSS a site's widget needs beyond the bundle's own rules: its colours, its layout's rules,
-the floating button's.
+the floating button's, its right-to-left languages'.
 
 The bundle (`widget/dist/temoin.js`) holds the rules every site uses. What only some sites need
 is built by the widget's build into `widget/dist/looks.json` (from `widget/src/ui/looks/*.css`)
@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 from typing import Any
+
+from server import texts
 
 HEX = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}\Z")
 # The widget's CSS variables and the theme's fields they come from.
@@ -35,6 +37,8 @@ def pieces_for(doc: dict[str, Any]) -> list[str]:
     names = ["bar", "top"] if theme.get("position") == "top" else ["bar"]
     if doc.get("floating_button", True):
         names.append("float")
+    if any(texts.direction(lang) == "rtl" for lang in doc.get("languages") or []):
+        names.append("rtl")
     return names
 
 
