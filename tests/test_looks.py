@@ -32,6 +32,11 @@ def test_the_demo_look_travels_in_the_boot_call(client: FlaskClient, demo: Any) 
         ({}, ["bar", "float"]),
         ({"theme": {"position": "bottom"}, "floating_button": False}, ["bar"]),
         ({"theme": {"position": "top"}, "floating_button": True}, ["bar", "top", "float"]),
+        ({"theme": {"layout": "box"}}, ["box", "float"]),
+        ({"theme": {"layout": "box", "position": "top"}, "floating_button": False}, ["box"]),
+        ({"theme": {"layout": "modal", "position": "top"}, "floating_button": False}, ["modal"]),
+        ({"theme": {"layout": "bar", "position": "top"}, "floating_button": False}, ["bar", "top"]),
+        ({"theme": {"layout": "sidebar"}, "floating_button": False}, ["bar"]),
         ({"languages": ["fr", "ar"], "floating_button": False}, ["bar", "rtl"]),
         ({"languages": ["he"], "floating_button": False}, ["bar", "rtl"]),
         ({"languages": ["de", "ja", "xx"], "floating_button": False}, ["bar"]),
@@ -43,7 +48,7 @@ def test_each_site_gets_the_pieces_its_look_needs(doc: dict[str, Any], names: li
 
 
 def test_every_piece_is_built_and_scoped() -> None:
-    assert {"bar", "top", "float", "rtl"} <= set(PIECES)
+    assert {"bar", "top", "box", "modal", "float", "rtl"} <= set(PIECES)
     for name, css in PIECES.items():
         rules = [r for r in css.split("}") if r]
         assert rules and all(r.startswith("#temoin") for r in rules), name

@@ -18,9 +18,9 @@ from server.domain.paths import flatten
 from server.domain.schemas_admin import BANNER_KEYS
 from server.extensions import db
 from server.models import Site
-from server.vocab import EDIT
+from server.vocab import EDIT, LAYOUTS, POSITIONS
 
-THEME = ("position", "primary", "background", "text")
+THEME = ("layout", "position", "primary", "background", "text")
 FLAGS = ("floating_button", "reload_on_withdraw", "store_user_agent")
 
 
@@ -98,6 +98,8 @@ def settings(site: Site) -> Any:
             languages=doc["languages"],
             banner_keys=BANNER_KEYS,
             language_names=texts.names(),
+            layouts=LAYOUTS,
+            positions=POSITIONS,
         ),
         status,
     )

@@ -24,6 +24,7 @@ SITE: dict[str, Any] = {
     "default_language": "fr",
     "lifetime_days": 182,
     "theme": {
+        "layout": "bar",
         "position": "bottom",
         "primary": "#1f4fd1",
         "background": "#ffffff",

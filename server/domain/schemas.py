@@ -104,6 +104,20 @@ class PolicyOut(Schema):
     snapshot = fields.Dict()
 
 
+class ThemeOut(Schema):
+    """The banner's look in a published configuration (what the draft's Theme holds)."""
+
+    layout = fields.String(
+        validate=validate.OneOf(vocab.LAYOUTS), metadata={"description": "`bar` when absent"}
+    )
+    position = fields.String(
+        validate=validate.OneOf(vocab.POSITIONS), metadata={"description": "the bar's"}
+    )
+    primary = fields.String(metadata={"description": "#rgb or #rrggbb"})
+    background = fields.String(metadata={"description": "#rgb or #rrggbb"})
+    text = fields.String(metadata={"description": "#rgb or #rrggbb"})
+
+
 class ConfigOut(Schema):
     """The published configuration the widget uses."""
 
@@ -116,7 +130,7 @@ class ConfigOut(Schema):
     lifetime_days = fields.Integer()
     languages = fields.List(fields.String())
     default_language = fields.String()
-    theme = fields.Dict()
+    theme = fields.Nested(ThemeOut)
     floating_button = fields.Boolean()
     reload_on_withdraw = fields.Boolean()
     texts = fields.Dict()

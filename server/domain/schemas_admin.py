@@ -203,9 +203,10 @@ class CategorySchema(Strict):
 
 
 class ThemeSchema(Strict):
-    """The widget's look: banner position and three colours."""
+    """The widget's look: its layout, the bar's position and three colours."""
 
-    position = fields.String(validate=validate.OneOf(("bottom", "top")))
+    layout = fields.String(validate=validate.OneOf(vocab.LAYOUTS))
+    position = fields.String(validate=validate.OneOf(vocab.POSITIONS))
     primary = fields.String(validate=COLOR)
     background = fields.String(validate=COLOR)
     text = fields.String(validate=COLOR)

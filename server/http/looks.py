@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from server import texts
+from server.vocab import LAYOUTS
 
 HEX = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}\Z")
 # The widget's CSS variables and the theme's fields they come from.
@@ -34,7 +35,8 @@ def variables(colours: dict[str, Any]) -> str:
 def pieces_for(doc: dict[str, Any]) -> list[str]:
     """Name the pieces of looks.json a published document's widget needs, in their order."""
     theme = doc.get("theme") or {}
-    names = ["bar", "top"] if theme.get("position") == "top" else ["bar"]
+    layout = theme.get("layout") if theme.get("layout") in LAYOUTS else "bar"
+    names = [layout, "top"] if layout == "bar" and theme.get("position") == "top" else [layout]
     if doc.get("floating_button", True):
         names.append("float")
     if any(texts.direction(lang) == "rtl" for lang in doc.get("languages") or []):

@@ -1,7 +1,7 @@
 // Rendering: the banner, the preferences dialog, iframe placeholders and the floating button.
 // The dialog is built only when opened: the page's start pays for the banner alone.
 import { lifetimeText } from '../core/i18n.js'
-import { optional } from '../core/state.js'
+import { atBottom, optional } from '../core/state.js'
 import { d, focusables, h } from './dom.js'
 
 const catName = (t, cat) => t('name', cat.texts) || cat.slug
@@ -13,7 +13,7 @@ const box = (props) => h('input', { type: 'checkbox', role: 'switch', ...props }
  * records a decision, `allowOne(slug)` allows one category or service (iframe placeholders).
  */
 export function createUI(cfg, t, lang, choice, decide, allowOne) {
-  const top = (cfg.theme || {}).position === 'top'
+  const top = !atBottom(cfg.theme)
   // The direction is set even when it is ltr: the page's own (an Arabic page's rtl) must not leak in.
   const dir = t('dir')
   const host = h('div', { id: 'temoin', lang, dir })
@@ -55,13 +55,13 @@ export function createUI(cfg, t, lang, choice, decide, allowOne) {
   const watch = (el) => window.ResizeObserver && new ResizeObserver(pad).observe(el)
 
   // What is fixed at the bottom of the screen must not hide the end of the page (the footer's
-  // links): once the page is parsed, a spacer as tall as the bottom banner, or as the floating
-  // button and its 12px margins, at the end of <body> lets every link scroll above it (nothing
-  // moves). The height is read when the ResizeObserver reports, after layout: reading it
-  // elsewhere would force one.
+  // links): once the page is parsed, a spacer as tall as the bottom banner (the bar, the box) or
+  // the floating button, and 24px for their margins, at the end of <body> lets every link scroll
+  // above it (nothing moves). The height is read when the ResizeObserver reports, after layout:
+  // reading it elsewhere would force one.
   function pad(resized) {
     const el = banner ? !top && banner : floating
-    if (resized) height = el ? el.offsetHeight + (el === floating && 24) : 0
+    if (resized) height = el ? el.offsetHeight + 24 : 0
     if (d.readyState === 'loading') return
     if (!el) return spacer && spacer.remove()
     spacer = spacer || h('div')
