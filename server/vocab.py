@@ -26,6 +26,8 @@ CATEGORIES = (NECESSARY, "functional", "audience", "sharing", ADVERTISING)
 # top), a box in the bottom corner at the end of the line, a box in the middle over a dimmed page.
 LAYOUTS = ("bar", "box", "modal")
 POSITIONS = ("bottom", "top")  # of the bar
+# Its dark variant: never (the default), when the visitor's system is dark, always.
+DARK_MODES = ("never", "auto", "always")
 
 # --- Roles and their capabilities ------------------------------------------------------------
 VIEWER, RECORDER, EDITOR, OWNER = "viewer", "recorder", "editor", "owner"

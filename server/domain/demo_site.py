@@ -29,6 +29,7 @@ SITE: dict[str, Any] = {
         "primary": "#1f4fd1",
         "background": "#ffffff",
         "text": "#1a1a1a",
+        "dark": "auto",
     },
     "floating_button": True,
     "reload_on_withdraw": False,

@@ -116,6 +116,13 @@ class ThemeOut(Schema):
     primary = fields.String(metadata={"description": "#rgb or #rrggbb"})
     background = fields.String(metadata={"description": "#rgb or #rrggbb"})
     text = fields.String(metadata={"description": "#rgb or #rrggbb"})
+    dark = fields.String(
+        validate=validate.OneOf(vocab.DARK_MODES),
+        metadata={"description": "when the dark variant shows; `never` when absent"},
+    )
+    dark_primary = fields.String(metadata={"description": "given, else derived (4.5:1)"})
+    dark_background = fields.String(metadata={"description": "given, else derived"})
+    dark_text = fields.String(metadata={"description": "given, else derived (4.5:1)"})
 
 
 class ConfigOut(Schema):

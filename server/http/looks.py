@@ -1,35 +1,31 @@
-"""The CSS a site's widget needs beyond the bundle's own rules: its colours, its layout's rules,
-the floating button's, its right-to-left languages'.
+"""The CSS a site's widget needs beyond the bundle's own rules: its colours and their dark
+variant, its layout's rules, the floating button's, its right-to-left languages'.
 
 The bundle (`widget/dist/temoin.js`) holds the rules every site uses. What only some sites need
 is built by the widget's build into `widget/dist/looks.json` (from `widget/src/ui/looks/*.css`)
 and travels as text in the boot call of the site's `/w/KEY.js`, after its configuration and
 labels, the way only the site's own languages do; the widget installs it after its own rules.
-Every colour is checked again here, since it goes into CSS text.
+Every colour is checked again here, since it goes into CSS text. The dark colours a theme does
+not give are derived by server/domain/colours.py (4.5:1 at least), as the widget is served.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from server import texts
+from server.domain import colours
 from server.vocab import LAYOUTS
 
-HEX = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}\Z")
-# The widget's CSS variables and the theme's fields they come from.
-VARIABLES = (("bg", "background"), ("fg", "text"), ("primary", "primary"))
+# The widget's CSS variables and the theme's fields they come from (`m`: lines, what is off).
+VARIABLES = (("bg", "background"), ("fg", "text"), ("primary", "primary"), ("m", "mute"))
 SCOPE = "#temoin,.temoin-ph"
 
 
-def variables(colours: dict[str, Any]) -> str:
+def variables(palette: dict[str, Any]) -> str:
     """Return the declarations of the colours given; one that is not #rgb or #rrggbb is left out."""
-    out = ""
-    for var, key in VARIABLES:
-        value = colours.get(key)
-        if isinstance(value, str) and HEX.match(value):
-            out += f"--tm-{var}:{value};"
-    return out
+    found = colours.given(palette)
+    return "".join(f"--tm-{var}:{found[key]};" for var, key in VARIABLES if key in found)
 
 
 def pieces_for(doc: dict[str, Any]) -> list[str]:
@@ -44,8 +40,19 @@ def pieces_for(doc: dict[str, Any]) -> list[str]:
     return names
 
 
+def dark_rule(theme: dict[str, Any]) -> str:
+    """Return the dark variant's rule: when the visitor's system is dark (`auto`), always
+    (`always`), or nothing (`never`, the default)."""
+    mode = theme.get("dark")
+    if mode not in ("auto", "always"):
+        return ""
+    rule = SCOPE + "{" + variables(colours.dark_palette(theme)) + "color-scheme:dark}"
+    return "@media(prefers-color-scheme:dark){" + rule + "}" if mode == "auto" else rule
+
+
 def css_for(doc: dict[str, Any], pieces: dict[str, str]) -> str:
     """Return the CSS a published document adds to the widget's own rules."""
+    theme = doc.get("theme") or {}
     out = "".join(pieces.get(name, "") for name in pieces_for(doc))
-    own = variables(doc.get("theme") or {})
-    return out + (SCOPE + "{" + own + "}" if own else "")
+    own = variables({k: v for k, v in theme.items() if k != "mute"})
+    return out + (SCOPE + "{" + own + "}" if own else "") + dark_rule(theme)

@@ -88,3 +88,63 @@ def test_the_french_catalogue_names_the_layout(app: Any) -> None:
     with force_locale("fr"):
         assert gettext("Banner layout") == "Disposition du bandeau"
         assert gettext("box in the middle, page dimmed") == "boîte au milieu, page assombrie"
+
+
+def test_the_dark_variant_goes_from_the_api_to_the_widget(client: FlaskClient, tokens: Any) -> None:
+    body = client.get(DRAFT, headers=auth(tokens["editor"])).json
+    body["theme"] = {"dark": "auto", "dark_background": "#000000"}
+    resp = client.put(DRAFT, json=body, headers=auth(tokens["editor"]))
+    assert resp.status_code == 200, resp.json
+    assert _published(client, tokens["editor"])["theme"]["dark"] == "auto"
+    assert client.get("/api/v1/sites/shop/config").json["theme"]["dark_background"] == "#000000"
+    _, _, css = boot_args(client.get("/w/shop.js").data)
+    dark = css[css.index("@media(prefers-color-scheme:dark){") :]
+    assert "--tm-bg:#000000;--tm-fg:#f2f2f2;" in dark and dark.endswith("color-scheme:dark}}")
+
+
+def test_an_unreadable_dark_colour_is_refused_and_nothing_is_stored(
+    client: FlaskClient, tokens: Any
+) -> None:
+    body = client.get(DRAFT, headers=auth(tokens["editor"])).json
+    state = draft_state()
+    body["theme"] = {"dark": "always", "dark_background": "#222222", "dark_text": "#444444"}
+    resp = client.put(DRAFT, json=body, headers=auth(tokens["editor"]))
+    assert resp.status_code == 422
+    assert resp.json["errors"]["theme"]["dark_text"] == [
+        "Contrast with the dark background: 1.63:1; at least 4.5:1 is needed."
+    ]
+    assert draft_state() == state
+
+
+def test_the_form_says_why_a_dark_colour_is_refused(as_role: Any, shop: Site, locale: str) -> None:
+    client = as_role("editor")
+    before = json.dumps(shop_doc())
+    form = settings_form(
+        **{"theme.dark": "auto", "theme.dark_background": "#222222", "theme.dark_primary": "#333"}
+    )
+    resp = post(client, "/admin/sites/shop/settings", form)
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422 and 'id="f-theme-dark_primary-e"' in html
+    ratio = "1,26" if locale == "fr" else "1.26"
+    minimum = "4,5" if locale == "fr" else "4.5"
+    assert (
+        tr(
+            "Contrast with the dark background: %(ratio)s:1; at least %(minimum)s:1 is needed.",
+            ratio=ratio,
+            minimum=minimum,
+        )
+        in html
+    )
+    assert json.dumps(shop_doc()) == before
+
+
+def test_publishing_checks_the_dark_colours_again(client: FlaskClient, tokens: Any) -> None:
+    """A draft written around the schema (its rows) cannot publish unreadable dark colours."""
+    site = db.session.query(Site).filter_by(key="shop").one()
+    site.theme = {"dark": "auto", "dark_background": "#ffffff", "dark_text": "#eeeeee"}
+    db.session.commit()
+    versions = db.session.query(PolicyVersion).count()
+    resp = client.post(PUBLISH, json={}, headers=auth(tokens["editor"]))
+    assert resp.status_code == 422
+    assert "dark_text" in resp.json["errors"]["theme"]
+    assert db.session.query(PolicyVersion).count() == versions

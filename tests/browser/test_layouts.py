@@ -87,6 +87,11 @@ def first_layer_ok(page: Any, width: int) -> None:
     assert buttons[0].evaluate(style) == buttons[1].evaluate(style)
 
 
+BACKGROUND = "e => getComputedStyle(e).backgroundColor"
+# The demo's white, and its dark variant derived from it (server/domain/colours.py).
+DEMO_BACKGROUND = {"light": "rgb(255, 255, 255)", "dark": "rgb(19, 22, 29)"}
+
+
 def where(page: Any) -> dict[str, float]:
     return page.locator(BANNER).bounding_box()
 
@@ -119,9 +124,14 @@ def test_each_layout_sits_where_it_says(browser: Any, demo: Any, layout: str) ->
         assert box["height"] <= 800 * 0.48 + 1, "never a wall"
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_axe_finds_nothing_in_each_layout(browser: Any, demo: Any, layout: str) -> None:
-    with look_page(browser, demo, layout) as page:
+def test_axe_finds_nothing_in_each_layout(
+    browser: Any, demo: Any, layout: str, scheme: str
+) -> None:
+    """Every layout, light and dark (the demo's dark variant follows the system), both layers."""
+    with look_page(browser, demo, layout, scheme=scheme) as page:
+        assert page.locator(BANNER).evaluate(BACKGROUND) == DEMO_BACKGROUND[scheme]
         results = axe_violations(page)
         assert results.violations_count == 0, results.generate_report()
         page.locator(f"{BANNER} [data-action=services]").click()
@@ -242,3 +252,29 @@ def publish_look(app: Any, **theme: str) -> None:
         save_draft(site, doc, "browser test", "settings")
         drafts.publish(site, reconsent=False, actor="browser test")
         db.session.commit()
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_the_dark_variant_reads_well_in_french_and_arabic(
+    browser: Any, demo: Any, lang: str
+) -> None:
+    """With a dark system the banner, its buttons, its switches and the placeholders turn dark;
+    text keeps 4.5:1 (axe checks it); in Arabic too, mirrored."""
+    if lang == "ar":
+        offer_every_language(demo.app)
+    with look_page(browser, demo, "box", scheme="dark", lang=lang) as page:
+        banner = page.locator(BANNER)
+        assert banner.evaluate(BACKGROUND) == DEMO_BACKGROUND["dark"]
+        assert banner.evaluate("e => getComputedStyle(e).color") == "rgb(242, 242, 242)"
+        assert page.locator(".temoin-ph").first.evaluate(BACKGROUND) == DEMO_BACKGROUND["dark"]
+        accept = banner.locator("[data-action=accept-all]")
+        assert accept.evaluate("e => getComputedStyle(e).color") == DEMO_BACKGROUND["dark"]
+        assert page.evaluate("getComputedStyle(document.querySelector('#temoin')).colorScheme")
+        results = axe_violations(page)
+        assert results.violations_count == 0, results.generate_report()
+        banner.locator("[data-action=services]").click()
+        dialog = page.locator(DIALOG)
+        assert dialog.evaluate(BACKGROUND) == DEMO_BACKGROUND["dark"]
+        dialog.locator("input[data-category=audience]").check()
+        results = axe_violations(page)
+        assert results.violations_count == 0, results.generate_report()
