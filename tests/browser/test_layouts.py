@@ -124,13 +124,18 @@ def test_each_layout_sits_where_it_says(browser: Any, demo: Any, layout: str) ->
         assert box["height"] <= 800 * 0.48 + 1, "never a wall"
 
 
+@pytest.mark.parametrize("lang", ["fr", "ar"])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_axe_finds_nothing_in_each_layout(
-    browser: Any, demo: Any, layout: str, scheme: str
+    browser: Any, demo: Any, layout: str, scheme: str, lang: str
 ) -> None:
-    """Every layout, light and dark (the demo's dark variant follows the system), both layers."""
-    with look_page(browser, demo, layout, scheme=scheme) as page:
+    """Every layout, light and dark (the demo's dark variant follows the system), in French and
+    in Arabic (right to left), both layers."""
+    if lang == "ar":
+        offer_every_language(demo.app)
+    with look_page(browser, demo, layout, scheme=scheme, lang=lang) as page:
+        assert page.get_attribute("#temoin", "dir") == ("rtl" if lang == "ar" else "ltr")
         assert page.locator(BANNER).evaluate(BACKGROUND) == DEMO_BACKGROUND[scheme]
         results = axe_violations(page)
         assert results.violations_count == 0, results.generate_report()
