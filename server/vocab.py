@@ -21,6 +21,14 @@ NECESSARY = "necessary"  # exempt from consent, always on, never recorded as a c
 ADVERTISING = "advertising"  # Global Privacy Control keeps it off under « accept all »
 CATEGORIES = (NECESSARY, "functional", "audience", "sharing", ADVERTISING)
 
+# --- The banner's look -----------------------------------------------------------------------
+# The layouts a site chooses: a bar across the screen (the default, at the bottom or the
+# top), a box in the bottom corner at the end of the line, a box in the middle over a dimmed page.
+LAYOUTS = ("bar", "box", "modal")
+POSITIONS = ("bottom", "top")  # of the bar
+# Its dark variant: never (the default), when the visitor's system is dark, always.
+DARK_MODES = ("never", "auto", "always")
+
 # --- Roles and their capabilities ------------------------------------------------------------
 VIEWER, RECORDER, EDITOR, OWNER = "viewer", "recorder", "editor", "owner"
 ROLES = (VIEWER, RECORDER, EDITOR, OWNER)

@@ -137,3 +137,31 @@ def test_demo_pages_follow_french_typography(client, demo, path):
     for fixed in ("Seules les personnes", "durée de vie courte", "le nombre de clics", "À quoi"):
         if path == "/demo/politique":
             assert fixed in text, fixed
+
+
+@pytest.mark.parametrize("look", ["box", "modal", "bar"])
+def test_the_demo_shows_its_banner_in_each_layout(client, demo, look):
+    """`?look=` loads the published version booted in that layout; the site's draft is untouched."""
+    from tests.test_looks import PIECES
+    from tests.test_widget_serving import boot_args
+
+    html = client.get(f"/demo/?look={look}").get_data(as_text=True)
+    assert f'<script src="/demo/look/{look}.js"' in html
+    for other in ("bar", "box", "modal"):
+        assert f'href="?look={other}"' in html
+    resp = client.get(f"/demo/look/{look}.js")
+    assert resp.status_code == 200 and resp.mimetype == "application/javascript"
+    assert resp.headers["Cache-Control"] == "no-store"
+    config, _, css = boot_args(resp.data)
+    published = client.get("/api/v1/sites/demo/config").json
+    assert config["theme"] == {**published["theme"], "layout": look}
+    assert config["version"] == published["version"] and config["sha256"] == published["sha256"]
+    assert css.startswith(PIECES[look])
+    assert published["theme"]["layout"] == "bar"
+
+
+@pytest.mark.parametrize("look", ["wall", "", "box.js", "../w/demo"])
+def test_an_unknown_look_is_the_sites_own_banner(client, demo, look):
+    html = client.get("/demo/", query_string={"look": look}).get_data(as_text=True)
+    assert '<script src="/w/demo.js"' in html
+    assert client.get(f"/demo/look/{look or 'x'}.js").status_code == 404

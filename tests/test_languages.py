@@ -149,7 +149,7 @@ def test_widget_response_carries_only_the_sites_languages(client: FlaskClient) -
         {"slug": c.slug, "texts": {**c.texts, **stale}, "services": []} for c in site.categories
     ]
     _publish(site, categories=cats, texts={**site.texts, "it": {"title": "Cookie"}})
-    config, labels = boot_args(client.get("/w/shop.js").data)
+    config, labels, _css = boot_args(client.get("/w/shop.js").data)
     assert config["languages"] == ["fr", "en"]
     assert set(config["texts"]) == {"fr", "en"}
     assert all(set(c["texts"]) == {"fr", "en"} for c in config["categories"])
@@ -178,7 +178,7 @@ def test_a_site_pays_for_its_own_languages(client: FlaskClient, count: int) -> N
     site = make_site("shop", publish=False)
     cats = [{"slug": c.slug, "texts": c.texts, "services": []} for c in site.categories]
     _publish(site, languages=langs, categories=cats, texts=site.texts)
-    config, labels = boot_args(client.get("/w/shop.js").data)
+    config, labels, _css = boot_args(client.get("/w/shop.js").data)
     assert list(labels) == langs and config["languages"] == langs
     # The site's texts in its new languages are their defaults: only the widget's own labels
     # travel beside them (the banner's are the site's, never sent twice).

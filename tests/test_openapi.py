@@ -183,6 +183,18 @@ def test_errors_are_the_envelope_and_schemas_are_named_after_their_class(fresh):
     assert conflict["description"] == "Nothing changed since the last version"
 
 
+def test_the_banners_layout_is_one_of_three_in_the_draft_and_the_public_config(fresh):
+    """The draft's Theme refuses any other layout; the public config says which it may be."""
+    schemas = served(fresh)["components"]["schemas"]
+    layouts = ["bar", "box", "modal"]
+    assert schemas["Theme"]["properties"]["layout"]["enum"] == layouts
+    assert schemas["Theme"]["additionalProperties"] is False
+    config = schemas["ConfigOut"]["properties"]["theme"]
+    assert config == {"$ref": "#/components/schemas/ThemeOut"}
+    assert schemas["ThemeOut"]["properties"]["layout"]["enum"] == layouts
+    assert set(schemas["ThemeOut"]["properties"]) == set(schemas["Theme"]["properties"])
+
+
 def test_patterns_are_written_for_openapi(fresh):
     """A whole-string pattern ends with ECMA's `$`, not Python's `\\Z` (not a JSON Schema regex)."""
     doc = served(fresh)

@@ -1,16 +1,17 @@
-// Build widget/dist/temoin.js: one minified ES2018 IIFE with the CSS inlined as text.
+// Build widget/dist/temoin.js: one minified ES2018 IIFE with the CSS inlined as text; and
+// widget/dist/looks.json: the CSS only some sites need (src/ui/looks/*.css, minified, by name),
+// which the server adds to a site's /w/KEY.js when its look asks for it (server/http/looks.py).
 import { build, transform } from 'esbuild'
 import { minify } from 'terser'
-import { readFile, writeFile } from 'node:fs/promises'
+import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib'
+
+const cssText = async (path) => (await transform(await readFile(path, 'utf8'), { loader: 'css', minify: true })).code.trim()
 
 const minifyCss = {
   name: 'minify-css',
   setup(b) {
-    b.onLoad({ filter: /\.css$/ }, async (args) => {
-      const { code } = await transform(await readFile(args.path, 'utf8'), { loader: 'css', minify: true })
-      return { contents: code.trim(), loader: 'text' }
-    })
+    b.onLoad({ filter: /\.css$/ }, async (args) => ({ contents: await cssText(args.path), loader: 'text' }))
   },
 }
 
@@ -38,6 +39,12 @@ const squeezed = await minify(await readFile(out, 'utf8'), {
   format: { ascii_only: false },
 })
 await writeFile(out, squeezed.code + '\n')
+
+const looks = {}
+for (const name of (await readdir('src/ui/looks')).filter((f) => f.endsWith('.css')).sort()) {
+  looks[name.slice(0, -4)] = await cssText('src/ui/looks/' + name)
+}
+await writeFile('dist/looks.json', JSON.stringify(looks, null, 1) + '\n')
 
 const code = await readFile(out)
 const gz = gzipSync(code, { level: 9 }).length

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from flask_babel import gettext
+from flask_babel import format_decimal, gettext
 
 from server.domain.errors import DomainError
 from server.domain.wording import Message, recognise
@@ -69,6 +69,7 @@ FIXED = (
     # Publishing (server/domain/drafts.py).
     N_("Nothing to publish: the draft equals the last published version."),
     N_("Nothing was published: texts shown to visitors are empty in some of the site's languages."),
+    N_("Nothing was published: a dark colour of the theme is not readable."),
     # The admin's form schemas (server/admin/schemas.py, forms.py).
     N_("Expected a single field here, not a group of fields."),
     N_("Expected a group of fields here, not a single field."),
@@ -124,6 +125,14 @@ PATTERNS: tuple[tuple[re.Pattern[str], Say], ...] = (
     (
         re.compile(r"Shorter than minimum length (\d+)\."),
         lambda m: gettext("At least %(min)s characters.", min=m[1]),
+    ),
+    (
+        re.compile(r"Contrast with the dark background: ([\d.]+):1; at least 4\.5:1 is needed\."),
+        lambda m: gettext(
+            "Contrast with the dark background: %(ratio)s:1; at least %(minimum)s:1 is needed.",
+            ratio=format_decimal(float(m[1])),
+            minimum=format_decimal(4.5),
+        ),
     ),
     (
         re.compile(r"Must be one of: (.*)\."),

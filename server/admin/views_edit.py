@@ -13,14 +13,15 @@ from server.admin import bp
 from server.admin.access import actor, site_view
 from server.admin.forms import blank, errors_of, lines, load_form, row_count, words
 from server.admin.schemas import CategoriesForm, ServiceForm, SettingsForm
+from server.domain.colours import DARK_FIELDS
 from server.domain.drafts import draft_doc, draft_schema, save_draft
 from server.domain.paths import flatten
 from server.domain.schemas_admin import BANNER_KEYS
 from server.extensions import db
 from server.models import Site
-from server.vocab import EDIT
+from server.vocab import DARK_MODES, EDIT, LAYOUTS, POSITIONS
 
-THEME = ("position", "primary", "background", "text")
+THEME = ("layout", "position", "primary", "background", "text", "dark", *DARK_FIELDS.values())
 FLAGS = ("floating_button", "reload_on_withdraw", "store_user_agent")
 
 
@@ -98,6 +99,9 @@ def settings(site: Site) -> Any:
             languages=doc["languages"],
             banner_keys=BANNER_KEYS,
             language_names=texts.names(),
+            layouts=LAYOUTS,
+            positions=POSITIONS,
+            dark_modes=DARK_MODES,
         ),
         status,
     )

@@ -7,12 +7,14 @@ import secrets
 from functools import cache
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template, request, url_for
 
 from server.domain import policy
 from server.domain.default_texts import french
 from server.domain.demo_site import KEY
+from server.http import bundle
 from server.http.csp import content_security_policy
+from server.vocab import LAYOUTS
 
 bp = Blueprint(
     "demo", __name__, url_prefix="/demo", template_folder="templates", static_folder="static"
@@ -35,7 +37,16 @@ def _services() -> dict[str, dict]:
 
 def _page(template: str, strict: bool = False) -> Response:
     nonce = secrets.token_urlsafe(16) if strict else ""
-    html = render_template(template, nonce=nonce, strict=strict, paragraphs=_policy_paragraphs())
+    # `?look=box` (or `modal`, `bar`) shows the banner in that layout, the site's draft untouched.
+    look = request.args.get("look", "")
+    widget = url_for("demo.look", layout=look) if look in LAYOUTS else f"/w/{KEY}.js"
+    html = render_template(
+        template,
+        nonce=nonce,
+        strict=strict,
+        paragraphs=_policy_paragraphs(),
+        widget=widget,
+    )
     resp = Response(html, mimetype="text/html")
     if strict:
         resp.headers["Content-Security-Policy"] = content_security_policy(nonce, frame_src="'self'")
@@ -75,6 +86,19 @@ def _cookie_script(slug: str) -> str:
         )
     lines.append(f"(window.__temoinDemo=window.__temoinDemo||[]).push({json.dumps(slug)});")
     return "\n".join(lines)
+
+
+@bp.get("/look/<layout>.js")
+def look(layout: str) -> Response:
+    """Serve the widget booted with the demo's published version shown in another layout."""
+    pub = policy.get_published(KEY)
+    if pub is None or layout not in LAYOUTS:
+        abort(404)
+    doc = {**pub.document, "theme": {**(pub.document.get("theme") or {}), "layout": layout}}
+    code, _ = bundle.bundle()
+    resp = Response(code + b"\n" + bundle.boot_for(doc).encode("utf-8"), mimetype=bundle.JS)
+    resp.cache_control.no_store = True
+    return resp
 
 
 @bp.get("/tags/<slug>.js")

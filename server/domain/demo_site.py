@@ -24,10 +24,12 @@ SITE: dict[str, Any] = {
     "default_language": "fr",
     "lifetime_days": 182,
     "theme": {
+        "layout": "bar",
         "position": "bottom",
         "primary": "#1f4fd1",
         "background": "#ffffff",
         "text": "#1a1a1a",
+        "dark": "auto",
     },
     "floating_button": True,
     "reload_on_withdraw": False,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from server.domain import policy
+from server.domain import colours, policy
 from server.domain.audit import record_event
 from server.domain.default_texts import with_new_languages
 from server.domain.errors import Conflict, Invalid
@@ -75,14 +75,23 @@ def save_draft(site: Site, doc: dict[str, Any], actor: str, what: str = "draft")
 def publish(site: Site, reconsent: bool, actor: str) -> PolicyVersion:
     """Publish the draft as the next version: the one way a version is made (the caller commits).
 
-    Conflict when nothing changed and no reconsent; Invalid naming each text visitors would
-    read that is empty in one of the site's languages. Audited; the app's cached published
+    Conflict when nothing changed and no reconsent; Invalid naming a dark colour that reads
+    badly (server/domain/colours.py) or each text visitors would read that is empty in one of
+    the site's languages. Audited; the app's cached published
     configuration of the site is dropped, so the next widget request serves the new version.
     """
     latest = latest_version(site)
     if latest is not None and not reconsent and not pending_changes(site):
         raise Conflict("Nothing to publish: the draft equals the last published version.")
-    missing = missing_texts(policy.build_snapshot(site))
+    snapshot = policy.build_snapshot(site)
+    # Validated when saved; checked again for a draft written another way (a site's rows).
+    unreadable = colours.problems(snapshot["theme"])
+    if unreadable:
+        raise Invalid(
+            "Nothing was published: a dark colour of the theme is not readable.",
+            {"theme": {k: [v] for k, v in unreadable.items()}},
+        )
+    missing = missing_texts(snapshot)
     if missing:
         raise Invalid(
             "Nothing was published: texts shown to visitors are empty in some of the site's "

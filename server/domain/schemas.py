@@ -104,6 +104,27 @@ class PolicyOut(Schema):
     snapshot = fields.Dict()
 
 
+class ThemeOut(Schema):
+    """The banner's look in a published configuration (what the draft's Theme holds)."""
+
+    layout = fields.String(
+        validate=validate.OneOf(vocab.LAYOUTS), metadata={"description": "`bar` when absent"}
+    )
+    position = fields.String(
+        validate=validate.OneOf(vocab.POSITIONS), metadata={"description": "the bar's"}
+    )
+    primary = fields.String(metadata={"description": "#rgb or #rrggbb"})
+    background = fields.String(metadata={"description": "#rgb or #rrggbb"})
+    text = fields.String(metadata={"description": "#rgb or #rrggbb"})
+    dark = fields.String(
+        validate=validate.OneOf(vocab.DARK_MODES),
+        metadata={"description": "when the dark variant shows; `never` when absent"},
+    )
+    dark_primary = fields.String(metadata={"description": "given, else derived (4.5:1)"})
+    dark_background = fields.String(metadata={"description": "given, else derived"})
+    dark_text = fields.String(metadata={"description": "given, else derived (4.5:1)"})
+
+
 class ConfigOut(Schema):
     """The published configuration the widget uses."""
 
@@ -116,7 +137,7 @@ class ConfigOut(Schema):
     lifetime_days = fields.Integer()
     languages = fields.List(fields.String())
     default_language = fields.String()
-    theme = fields.Dict()
+    theme = fields.Nested(ThemeOut)
     floating_button = fields.Boolean()
     reload_on_withdraw = fields.Boolean()
     texts = fields.Dict()

@@ -19,6 +19,7 @@ from marshmallow import (
 )
 
 from server import vocab
+from server.domain import colours
 from server.domain.schemas import StrictBool
 from server.texts import LANGUAGES
 from server.vocab import (
@@ -203,12 +204,24 @@ class CategorySchema(Strict):
 
 
 class ThemeSchema(Strict):
-    """The widget's look: banner position and three colours."""
+    """The widget's look: its layout, the bar's position, three colours and its dark variant
+    (when to show it, and the dark colours the site gives instead of the derived ones)."""
 
-    position = fields.String(validate=validate.OneOf(("bottom", "top")))
+    layout = fields.String(validate=validate.OneOf(vocab.LAYOUTS))
+    position = fields.String(validate=validate.OneOf(vocab.POSITIONS))
     primary = fields.String(validate=COLOR)
     background = fields.String(validate=COLOR)
     text = fields.String(validate=COLOR)
+    dark = fields.String(validate=validate.OneOf(vocab.DARK_MODES))
+    dark_primary = fields.String(validate=COLOR)
+    dark_background = fields.String(validate=COLOR)
+    dark_text = fields.String(validate=COLOR)
+
+    @validates_schema
+    def _readable_in_the_dark(self, data: dict[str, Any], **kwargs: Any) -> None:
+        found = colours.problems(data)
+        if found:
+            raise ValidationError({k: [v] for k, v in found.items()})
 
 
 class OriginList(fields.List):

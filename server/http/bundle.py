@@ -19,6 +19,7 @@ from flask import Flask, current_app
 
 from server import texts
 from server.domain import policy
+from server.http import looks
 
 SERVER = Path(__file__).resolve().parents[1]
 BUNDLES = (SERVER.parent / "widget" / "dist" / "temoin.js", SERVER / "widget_dist" / "temoin.js")
@@ -44,6 +45,7 @@ class Bodies:
 
     def __init__(self) -> None:
         self.bundle: tuple[bytes, str] | None = None
+        self.looks: dict[str, str] = {}
         self.by_site: dict[str, Body] = {}
         self.lock = threading.Lock()
 
@@ -58,7 +60,7 @@ def _bodies() -> Bodies:
 
 
 def bundle() -> tuple[bytes, str]:
-    """Return the widget bundle and its hash, read once per app."""
+    """Return the widget bundle and its hash (the looks beside it included), read once per app."""
     cache = _bodies()
     if cache.bundle is None:
         configured = current_app.config.get("WIDGET_BUNDLE")
@@ -66,14 +68,23 @@ def bundle() -> tuple[bytes, str]:
         if not found:
             raise FileNotFoundError("widget bundle not built: run `npm run build` in widget/")
         code = found[0].read_bytes().rstrip(b"\n")
-        cache.bundle = (code, hashlib.sha256(code).hexdigest()[:16])
+        beside = found[0].with_name("looks.json")
+        raw = beside.read_bytes() if beside.exists() else b"{}"
+        cache.looks = json.loads(raw)
+        cache.bundle = (code, hashlib.sha256(code + b"\n" + raw).hexdigest()[:16])
     return cache.bundle
 
 
-def boot_call(config_json: str, labels_json: str = "{}") -> str:
-    """Return the statement that boots the bundle with a site's configuration and labels."""
+def looks_pieces() -> dict[str, str]:
+    """Return the CSS pieces only some sites need (widget/dist/looks.json), by name."""
+    bundle()
+    return _bodies().looks
+
+
+def boot_call(config_json: str, labels_json: str = "{}", css: str = "") -> str:
+    """Return the statement that boots the bundle with a site's configuration, labels and CSS."""
     # Keep the JSON inert anywhere JavaScript may be pasted (inline <script>, old parsers).
-    args = config_json + "," + labels_json
+    args = config_json + "," + labels_json + ("," + _compact(css) if css else "")
     safe = args.replace("<", "\\u003c").replace("\u2028", "\\u2028")
     return ";window.Temoin&&Temoin._boot(" + safe.replace("\u2029", "\\u2029") + ");\n"
 
@@ -83,8 +94,10 @@ def _compact(obj: Any) -> str:
 
 
 def boot_for(doc: dict[str, Any]) -> str:
-    """Return the boot statement of a published document: only the languages it offers."""
-    return boot_call(_compact(texts.for_languages(doc)), _compact(texts.labels_for(doc)))
+    """Return the boot statement of a published document: only the languages it offers, and
+    only the CSS its look needs (server/http/looks.py)."""
+    config = _compact(texts.for_languages(doc))
+    return boot_call(config, _compact(texts.labels_for(doc)), looks.css_for(doc, looks_pieces()))
 
 
 def body_for(pub: policy.Published) -> Body:

@@ -33,6 +33,11 @@ def load(lang: str) -> dict[str, Any]:
     return json.loads((HERE / f"{lang}.json").read_text(encoding="utf-8"))
 
 
+def direction(lang: str) -> str:
+    """Return the direction a built-in language is written in (`ltr` for one not built in)."""
+    return load(lang)["widget"]["dir"] if lang in LANGUAGES else "ltr"
+
+
 def names() -> dict[str, str]:
     """Return {tag: the language's own name} for every built-in language."""
     return {lang: load(lang)["name"] for lang in LANGUAGES}

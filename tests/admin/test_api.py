@@ -178,6 +178,10 @@ BAD_DRAFTS = [
     ),
     ("default_language", _with(lambda b: b.update(default_language="de"))),
     ("theme", _with(lambda b: b.update(theme={"primary": "red"}))),
+    ("theme", _with(lambda b: b.update(theme={"layout": "sidebar"}))),
+    ("theme", _with(lambda b: b.update(theme={"layout": "Box"}))),
+    ("theme", _with(lambda b: b.update(theme={"layout": ""}))),
+    ("theme", _with(lambda b: b.update(theme={"layout": ["box"]}))),
     ("unknown", _with(lambda b: b.update(unknown=1))),
     ("name", _with(lambda b: b.update(name=""))),
 ]

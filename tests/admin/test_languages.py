@@ -77,7 +77,7 @@ def test_a_published_language_reaches_the_widget(client, tokens):
                 ck["texts"]["ar"] = {"purpose": "ملف تعريف ارتباط."}
     assert client.put(DRAFT, json=body, headers=auth(tokens["editor"])).status_code == 200
     assert client.post(PUBLISH, json={}, headers=auth(tokens["editor"])).status_code == 201
-    config, labels = boot_args(client.get("/w/shop.js").data)
+    config, labels, _css = boot_args(client.get("/w/shop.js").data)
     assert config["languages"] == ["fr", "en", "ar"] and list(labels) == ["fr", "en", "ar"]
     assert labels["ar"]["dir"] == "rtl" and config["texts"]["ar"]["reject_all"] == "رفض الكل"
 

@@ -108,7 +108,7 @@ def test_accept_all_runs_every_tag_at_once(page: Any, context: Any, demo: Any) -
 def test_granular_choice_starts_off_and_records_each_purpose(
     page: Any, context: Any, demo: Any
 ) -> None:
-    """Rule 4: every optional toggle starts off, necessary is on and disabled; per purpose."""
+    """Rule 4: every optional switch starts off, necessary is on and disabled; per purpose."""
     page.goto("/demo/")
     banner_button(page, "Personnaliser").click()
     dialog = page.locator(DIALOG)
@@ -117,7 +117,7 @@ def test_granular_choice_starts_off_and_records_each_purpose(
     for slug in OPTIONAL:
         assert not dialog.locator(f"input[data-category={slug}]").is_checked(), slug
     assert dialog.locator("input[data-service]:checked").count() == 0
-    dialog.get_by_role("checkbox", name="Mesure d’audience").check()
+    dialog.get_by_role("switch", name="Mesure d’audience").check()
     # One service of a category: the category shows as mixed.
     dialog.locator("details").nth(1).locator("summary").click()
     dialog.locator("input[data-service=hotjar]").check()

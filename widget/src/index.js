@@ -21,7 +21,7 @@ import {
   withdrawn,
 } from './core/state.js'
 import { deleteCookies, readChoice, writeChoice } from './core/storage.js'
-import { d, installCss, themeCss } from './ui/dom.js'
+import { d, installCss } from './ui/dom.js'
 import css from './ui/styles.css'
 import { createUI } from './ui/ui.js'
 
@@ -55,7 +55,7 @@ if (!w.Temoin) {
       }
     }
 
-  let cfg, labels, current, consentId, lang, ui, gate, ready
+  let cfg, labels, look, current, consentId, lang, ui, gate, ready
 
   const now = () => Math.floor(Date.now() / 1000)
   const emit = (name) => d.dispatchEvent(new CustomEvent('temoin:' + name, { detail: publicState(current) }))
@@ -117,7 +117,7 @@ if (!w.Temoin) {
   // The script runs in <head>: everything visible waits for <body>, still before the first paint.
   function mount() {
     if (ui || !d.body) return
-    installCss(d, css + themeCss(cfg.theme || {}), nonce)
+    installCss(d, css + look, nonce)
     const allowOne = (slug) => change({ [slug]: 1 }, 'placeholder')
     ui = createUI(cfg, translator(cfg, lang, labels), lang, () => current, safe(decide), safe(allowOne))
     d.body.prepend(ui.host_)
@@ -135,10 +135,13 @@ if (!w.Temoin) {
     setTimeout(safe(() => flush(post, store, refused, navigator.locks)), 1000)
   }
 
-  function boot(config, own) {
+  // The server boots the bundle with the site's configuration, its languages' labels and the
+  // CSS only its look needs (its colours): server/http/looks.py.
+  function boot(config, own, style) {
     if (cfg || !config) return
     cfg = config
     labels = own
+    look = style || ''
     lang = pickLanguage(cfg, d.documentElement.lang, navigator.languages)
     const stored = readChoice(d)
     consentId = stored && stored.id

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import {
   actionFor,
   allChoices,
+  atBottom,
   allows,
   isValid,
   lifetime,
@@ -137,4 +138,16 @@ test('a category never asked stays null: only its services set one by one are de
   assert.deepEqual(body.choices, { functional: null, audience: null, sharing: true, advertising: null })
   assert.deepEqual(body.services, { hotjar: true })
   assert.equal(publicState({ id: 'x', v: 3, c: cat.c, s: cat.s, t: NOW }).choices.audience, null)
+})
+
+test('the bar at the bottom and the corner box leave room below the page; the top bar and the modal do not', () => {
+  assert.equal(atBottom(undefined), true, 'no theme: the bar at the bottom')
+  assert.equal(atBottom({}), true)
+  assert.equal(atBottom({ layout: 'bar', position: 'bottom' }), true)
+  assert.equal(atBottom({ position: 'top' }), false)
+  assert.equal(atBottom({ layout: 'bar', position: 'top' }), false)
+  // The position is the bar's: the box is always in the bottom corner, the modal in the middle.
+  assert.equal(atBottom({ layout: 'box', position: 'top' }), true)
+  assert.equal(atBottom({ layout: 'modal' }), false)
+  assert.equal(atBottom({ layout: 'modal', position: 'bottom' }), false)
 })

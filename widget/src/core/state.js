@@ -7,6 +7,15 @@ export function optional(cfg) {
   return (cfg.categories || []).filter((c) => !c.required)
 }
 
+/**
+ * Does the banner of this look cover the bottom of the screen: the bar (unless at the top) and the
+ * box in the corner, never the modal box in the middle? The page then gets room below its end.
+ */
+export function atBottom(theme) {
+  const t = theme || {}
+  return t.layout == 'box' || (t.layout != 'modal' && t.position != 'top')
+}
+
 /** The site's choice lifetime in days: 182 by default, never over 395. */
 export function lifetime(cfg) {
   return Math.min(395, +cfg.lifetime_days || 182)

@@ -14,18 +14,6 @@ export function focusables(root) {
   return [...root.querySelectorAll('button,input:not(:disabled),a,summary')].filter((e) => e.getClientRects().length)
 }
 
-/**
- * The site's theme as a rule after the built-in one: colours only, each checked, since they
- * go into CSS text (a stylesheet, not inline styles: no style work per element, and a strict CSP allows it).
- */
-export function themeCss(theme) {
-  let vars = ''
-  for (const [k, v] of [['bg', theme.background], ['fg', theme.text], ['primary', theme.primary]]) {
-    if (/^#([0-9a-f]{3}){1,2}$/i.test(v)) vars += '--tm-' + k + ':' + v + ';'
-  }
-  return '#temoin,.temoin-ph{' + vars + '}'
-}
-
 /** Install the widget's CSS: a constructed sheet when supported, else a <style> with the page's nonce. */
 export function installCss(doc, css, nonce) {
   try {

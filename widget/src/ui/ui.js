@@ -1,18 +1,19 @@
 // Rendering: the banner, the preferences dialog, iframe placeholders and the floating button.
 // The dialog is built only when opened: the page's start pays for the banner alone.
 import { lifetimeText } from '../core/i18n.js'
-import { optional } from '../core/state.js'
+import { atBottom, optional } from '../core/state.js'
 import { d, focusables, h } from './dom.js'
 
 const catName = (t, cat) => t('name', cat.texts) || cat.slug
-const box = (props) => h('input', { type: 'checkbox', ...props })
+// A switch: a native checkbox (keyboard, forms, state) that screen readers announce as on or off.
+const box = (props) => h('input', { type: 'checkbox', role: 'switch', ...props })
 
 /**
  * Build the widget UI. `choice()` is the current choice (or null), `decide(kind, source, c, s)`
  * records a decision, `allowOne(slug)` allows one category or service (iframe placeholders).
  */
 export function createUI(cfg, t, lang, choice, decide, allowOne) {
-  const top = (cfg.theme || {}).position === 'top'
+  const top = !atBottom(cfg.theme)
   // The direction is set even when it is ltr: the page's own (an Arabic page's rtl) must not leak in.
   const dir = t('dir')
   const host = h('div', { id: 'temoin', lang, dir })
@@ -29,7 +30,7 @@ export function createUI(cfg, t, lang, choice, decide, allowOne) {
     // The text scrolls inside the banner when the screen is short; the buttons below it stay.
     banner = h(
       'section',
-      { class: 'tm-banner' + (top ? ' tm-top' : ''), 'aria-labelledby': 'tm-t' },
+      { class: 'tm-banner', 'aria-labelledby': 'tm-t' },
       h(
         'div',
         { class: 'tm-text' },
@@ -54,13 +55,13 @@ export function createUI(cfg, t, lang, choice, decide, allowOne) {
   const watch = (el) => window.ResizeObserver && new ResizeObserver(pad).observe(el)
 
   // What is fixed at the bottom of the screen must not hide the end of the page (the footer's
-  // links): once the page is parsed, a spacer as tall as the bottom banner, or as the floating
-  // button and its 12px margins, at the end of <body> lets every link scroll above it (nothing
-  // moves). The height is read when the ResizeObserver reports, after layout: reading it
-  // elsewhere would force one.
+  // links): once the page is parsed, a spacer as tall as the bottom banner (the bar, the box) or
+  // the floating button, and 24px for their margins, at the end of <body> lets every link scroll
+  // above it (nothing moves). The height is read when the ResizeObserver reports, after layout:
+  // reading it elsewhere would force one.
   function pad(resized) {
     const el = banner ? !top && banner : floating
-    if (resized) height = el ? el.offsetHeight + (el === floating && 24) : 0
+    if (resized) height = el ? el.offsetHeight + 24 : 0
     if (d.readyState === 'loading') return
     if (!el) return spacer && spacer.remove()
     spacer = spacer || h('div')
@@ -75,17 +76,25 @@ export function createUI(cfg, t, lang, choice, decide, allowOne) {
     }
   }
 
+  // A cookie: its name and how long it lives on one line, what it is for below.
   function cookieItem(ck) {
     const purpose = t('purpose', ck.texts)
     const life = t('lifetime', 0, { d: lifetimeText(t, ck.lifetime_days, lang) })
-    return h('li', 0, h('code', 0, ck.name), ' — ' + (purpose && purpose + ' — ') + life)
+    return h('li', 0, h('code', 0, ck.name), ' — ' + life, purpose && h('p', 0, purpose))
   }
 
-  // One category: its toggle (kept in step with its services' toggles), text and services.
+  // One category: its switch (kept in step with its services' switches), then a section that
+  // opens on its title: its description, its services and their cookies. The switch is outside
+  // the summary, before it: Tab reaches it first, and a click on the title only opens the section.
+  // Its label (a service's holds its name) is the 44px target around the 44×24 track.
   function categoryBlock(cat, now, expand, groups) {
-    const id = 'tm-c-' + cat.slug
-    const services = cat.services || []
-    const all = box({ id, 'data-category': cat.slug, checked: cat.required || now.c[cat.slug], disabled: cat.required })
+    const name = catName(t, cat)
+    const all = box({
+      'aria-label': name,
+      'data-category': cat.slug,
+      checked: cat.required || now.c[cat.slug],
+      disabled: cat.required,
+    })
     const boxes = []
     groups.push([all, boxes])
     const service = (svc) => {
@@ -96,7 +105,7 @@ export function createUI(cfg, t, lang, choice, decide, allowOne) {
       return h(
         'div',
         { class: 'tm-svc' },
-        own ? h('label', { class: 'tm-row' }, label, own) : h('h4', { class: 'tm-row' }, label),
+        h('h4', 0, own ? h('label', 0, own, label) : label),
         h('p', 0, t('description', svc.texts)),
         url && h('p', 0, h('a', { href: url, target: '_blank' }, t('privacy'))),
         (svc.cookies || []).length > 0 && h('ul', 0, svc.cookies.map(cookieItem)),
@@ -105,16 +114,14 @@ export function createUI(cfg, t, lang, choice, decide, allowOne) {
     return h(
       'div',
       { class: 'tm-cat' },
+      h('label', 0, all),
       h(
-        'div',
-        { class: 'tm-row' },
-        h('h3', 0, h('label', { for: id }, catName(t, cat))),
-        cat.required && h('span', 0, t('always_on')),
-        all,
+        'details',
+        { open: expand },
+        h('summary', 0, h('h3', 0, name), cat.required && h('span', 0, t('always_on'))),
+        h('p', 0, t('description', cat.texts)),
+        (cat.services || []).map(service),
       ),
-      h('p', 0, t('description', cat.texts)),
-      services.length > 0 &&
-        h('details', { open: expand }, h('summary', 0, t('services') + ' (' + services.length + ')'), services.map(service)),
     )
   }
 
@@ -138,8 +145,12 @@ export function createUI(cfg, t, lang, choice, decide, allowOne) {
     dialog = h(
       'dialog',
       { 'aria-modal': 'true', 'aria-labelledby': 'tm-p' },
-      h('div', { class: 'tm-row' }, h('h2', { id: 'tm-p' }, t('preferences_title')), button('close', 'tm-sec')),
-      (cfg.categories || []).map((cat) => categoryBlock(cat, now, expand, groups)),
+      h('div', { class: 'tm-head' }, h('h2', { id: 'tm-p' }, t('preferences_title')), button('close', 'tm-sec')),
+      h(
+        'div',
+        { class: 'tm-body' },
+        (cfg.categories || []).map((cat) => categoryBlock(cat, now, expand, groups)),
+      ),
       h(
         'div',
         { class: 'tm-foot tm-actions' },
@@ -161,8 +172,9 @@ export function createUI(cfg, t, lang, choice, decide, allowOne) {
     dialog.showModal()
   }
 
-  // Tab and Shift+Tab cycle inside the dialog.
+  // Enter turns a switch on or off, as Space does; Tab and Shift+Tab cycle inside the dialog.
   function trap(e) {
+    if (e.key == 'Enter' && e.target.type == 'checkbox') e.target.click()
     if (e.key !== 'Tab') return
     const list = focusables(dialog)
     const [from, to] = e.shiftKey ? [0, list.length - 1] : [list.length - 1, 0]
