@@ -115,8 +115,9 @@ def test_edit_preview_publish_with_reconsent(admin_page, admins, context, page):
         frame = admin.frame_locator(selector)
         frame.get_by_role("button", name=customize, exact=True).click()
         dialog = frame.get_by_role("dialog", name=title)
-        dialog.get_by_text("Services (2)").nth(0).wait_for()
-        assert dialog.get_by_text("Matomo").count() >= 1
+        # One section per category, its services inside (Matomo among the audience's).
+        dialog.locator("details summary").first.wait_for()
+        assert dialog.locator("details", has_text="Matomo").count() >= 1
         # A decision in the preview is shown, never recorded.
         dialog.locator("[data-action='reject-all']").click()
         frame.locator("#decision").get_by_text('"action":"reject_all"').wait_for()
@@ -194,7 +195,7 @@ def test_xss_in_a_description_is_text_in_admin_and_widget(admin_page, admins, pa
 
     page.goto("/demo/")
     dialog = open_preferences(page)
-    dialog.get_by_text("Services (2)").nth(0).click()
+    dialog.locator("summary", has_text="audience").click()  # « Mesure d’audience »
     dialog.get_by_text(XSS, exact=True).wait_for()
     assert page.evaluate("window.__xss") is None
     assert page.locator("#temoin img[src='x']").count() == 0
