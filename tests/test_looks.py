@@ -21,7 +21,11 @@ def test_the_demo_look_travels_in_the_boot_call(client: FlaskClient, demo: Any) 
     """The bundle holds no site's colours or layout: the demo's come after its labels."""
     config, labels, css = boot_args(client.get("/w/demo.js").data)
     assert config["theme"]["primary"] == "#1f4fd1" and "fr" in labels
-    assert css == PIECES["bar"] + PIECES["float"] + COLOURS
+    # The demo follows the visitor's system: its dark palette, derived from its theme, follows.
+    assert config["theme"]["dark"] == "auto"
+    dark = looks.dark_rule(config["theme"])
+    assert dark.startswith("@media(prefers-color-scheme:dark){#temoin,.temoin-ph{--tm-bg:")
+    assert css == PIECES["bar"] + PIECES["float"] + COLOURS + dark
     code = (DIST / "temoin.js").read_text(encoding="utf-8")
     assert PIECES["bar"] not in code and "#1f4fd1;" not in code.replace("--tm-primary:#1f4fd1;", "")
 
