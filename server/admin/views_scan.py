@@ -29,7 +29,14 @@ from server.domain.scan.classify import Classifier
 from server.domain.scan.compare import compare
 from server.domain.scan.cookiedb import load as load_cookiedb
 from server.domain.scan.jobs import start_scan
-from server.domain.scan.store import flag, get_scan, last_finished, list_scans, result_of
+from server.domain.scan.store import (
+    find_proposal,
+    flag,
+    get_scan,
+    last_finished,
+    list_scans,
+    result_of,
+)
 from server.domain.scan.urls import DEFAULT_MAX_PAGES, MAX_PAGES
 from server.extensions import db
 from server.http.errors import status_of
@@ -177,9 +184,8 @@ def scan_compare(site: Site) -> Any:
 def scan_accept(site: Site, scan_id: int) -> Any:
     """Add one proposal, as edited in its form, to the draft (audited; never published)."""
     scan = _scan_or_404(site, scan_id)
-    result = result_of(scan) or {}
     wanted = request.form.get("proposal", "")
-    proposal = next((p for p in result.get("proposals", []) if p["id"] == wanted), None)
+    proposal = find_proposal(scan, wanted)
     if proposal is None:
         abort(404)
     lifetime = request.form.get("lifetime_days", "").strip()

@@ -19,7 +19,15 @@ from server.domain.errors import DomainError, NotFound
 from server.domain.scan import cookiedb
 from server.domain.scan.accept import accept
 from server.domain.scan.jobs import recover, run_worker
-from server.domain.scan.store import get_scan, last_finished, queue_scan, result_of, run_scan
+from server.domain.scan.store import (
+    find_proposal,
+    get_scan,
+    last_finished,
+    proposals_of,
+    queue_scan,
+    result_of,
+    run_scan,
+)
 from server.domain.scan.urls import DEFAULT_MAX_PAGES, ScanInputError
 from server.domain.sites import get_site
 from server.extensions import db
@@ -252,7 +260,7 @@ def proposals_cmd(site_key: str, scan_id: int | None) -> None:
     if site is None:
         raise click.ClickException(f"no site {site_key!r}")
     scan = _finished_scan(site, scan_id)
-    proposals = (result_of(scan) or {}).get("proposals", [])
+    proposals = proposals_of(scan)
     click.echo(f"{site.key}: scan {scan.id}, {len(proposals)} proposal(s)")
     for prop in proposals:
         _echo_proposal(prop)
@@ -288,10 +296,9 @@ def accept_cmd(
     if site is None:
         raise click.ClickException(f"no site {site_key!r}")
     scan = _finished_scan(site, scan_id)
-    proposals = (result_of(scan) or {}).get("proposals", [])
-    proposal = next((p for p in proposals if p["id"] == proposal_id), None)
+    proposal = find_proposal(scan, proposal_id)
     if proposal is None:
-        ids = ", ".join(p["id"] for p in proposals) or "none"
+        ids = ", ".join(p["id"] for p in proposals_of(scan)) or "none"
         raise click.ClickException(
             f"scan {scan.id} has no proposal {proposal_id!r} (it has: {ids})"
         )

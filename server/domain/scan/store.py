@@ -183,6 +183,16 @@ def result_of(scan: Scan) -> dict[str, Any] | None:
     return json.loads(scan.result) if scan.result else None
 
 
+def proposals_of(scan: Scan) -> list[dict[str, Any]]:
+    """Return the entries a finished scan proposes for the cookie list (none before it ends)."""
+    return (result_of(scan) or {}).get("proposals", [])
+
+
+def find_proposal(scan: Scan, proposal_id: str) -> dict[str, Any] | None:
+    """Return one of a scan's proposals by its id (`cookie:_ga`), or None."""
+    return next((p for p in proposals_of(scan) if p["id"] == proposal_id), None)
+
+
 def list_scans(site: Site, limit: int = 50) -> list[Scan]:
     """Return a site's scans, newest first."""
     return list(
