@@ -22,7 +22,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from bench import growth
@@ -92,8 +92,7 @@ def measure(
     before = (tree_cpu(server.proc.pid), tree_cpu(pg_pid), wrk_cpu())
     run = wrk(name, url, args, **wrk_args)
     after = (tree_cpu(server.proc.pid), tree_cpu(pg_pid), wrk_cpu())
-    requests = run.rps * args.duration
-    ms = [(b - a) / requests * 1000 for a, b in zip(before, after, strict=True)]
+    ms = [(b - a) / run.requests * 1000 for a, b in zip(before, after, strict=True)]
     return (
         f"| {name} | {run.rps:,.0f} | {ms[0]:.3f} | {ms[1]:.3f} | {ms[2]:.3f} | {sum(ms):.3f} "
         f"| {2000 / sum(ms):,.0f} | {run.errors} |"
@@ -119,50 +118,45 @@ def main(argv: list[str] | None = None) -> int:
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     peer_python = None if args.no_peer else django_cc.install()
-    try:
-        with (
-            own_postgres() as pg,
-            growth.database(pg.url(), "temoin_cpu") as temoin_url,
-            growth.database(pg.url(), "djangocc_cpu") as peer_url,
-        ):
-            prepare_database(temoin_url, ORIGIN)
-            consent = json.dumps(choice_body(page="/bench"))
-            with (
-                Gunicorn(HELLO, log=tmp / "hello.log", ready_path="/", config=SYNC) as hello,
-                Gunicorn(log=tmp / "temoin.log", config=SYNC, **server_env(temoin_url)) as temoin,
-            ):
-                peer_ctx = None
-                if peer_python:
-                    django_cc.prepare(peer_python, peer_url, ROOT)
-                    peer_ctx = Gunicorn(
-                        django_cc.TARGET, log=tmp / "peer.log", ready_path=django_cc.READY,
-                        config=SYNC, python=peer_python, **django_cc.env(peer_url),
-                    ).start()  # fmt: skip
-                try:
-                    for _ in range(args.rounds):
-                        rows.append(measure("hello", hello, pg, hello.url + "/", args, headers={}))
-                        rows.append(
-                            measure(
-                                "Témoin POST consent", temoin, pg,
-                                temoin.url + "/api/v1/sites/demo/consents", args,
-                                headers={"Origin": ORIGIN}, body=consent,
-                            )
-                        )  # fmt: skip
-                        if peer_ctx is not None:
-                            rows.append(
-                                measure(
-                                    f"django-cookie-consent {django_cc.VERSION} accept", peer_ctx,
-                                    pg, peer_ctx.url + django_cc.ACCEPT, args,
-                                    headers=django_cc.csrf_headers(peer_ctx.url),
-                                    body=django_cc.BODY, content_type=django_cc.FORM,
-                                )
-                            )  # fmt: skip
-                        print(rows[-1], flush=True)
-                finally:
-                    if peer_ctx is not None:
-                        peer_ctx.stop()
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    with ExitStack() as stack:
+        stack.callback(shutil.rmtree, tmp, ignore_errors=True)
+        pg = stack.enter_context(own_postgres())
+        temoin_url = stack.enter_context(growth.database(pg.url(), "temoin_cpu"))
+        prepare_database(temoin_url, ORIGIN)
+        hello = stack.enter_context(
+            Gunicorn(HELLO, log=tmp / "hello.log", ready_path="/", config=SYNC)
+        )
+        temoin = stack.enter_context(
+            Gunicorn(log=tmp / "temoin.log", config=SYNC, **server_env(temoin_url))
+        )
+        runs = [
+            ("hello", hello, hello.url + "/", {"headers": {}}),
+            (
+                "Témoin POST consent", temoin, temoin.url + "/api/v1/sites/demo/consents",
+                {"headers": {"Origin": ORIGIN}, "body": json.dumps(choice_body(page="/bench"))},
+            ),
+        ]  # fmt: skip
+        if peer_python:
+            peer_url = stack.enter_context(growth.database(pg.url(), "djangocc_cpu"))
+            django_cc.prepare(peer_python, peer_url, ROOT)
+            peer = stack.enter_context(
+                Gunicorn(
+                    django_cc.TARGET, log=tmp / "peer.log", ready_path=django_cc.READY,
+                    config=SYNC, python=peer_python, **django_cc.env(peer_url),
+                )
+            )  # fmt: skip
+            runs.append(
+                (
+                    f"django-cookie-consent {django_cc.VERSION} accept", peer,
+                    peer.url + django_cc.ACCEPT,
+                    {"headers": django_cc.csrf_headers(peer.url), "body": django_cc.BODY,
+                     "content_type": django_cc.FORM},
+                )
+            )  # fmt: skip
+        for _ in range(args.rounds):
+            for name, server, url, wrk_args in runs:
+                rows.append(measure(name, server, pg, url, args, **wrk_args))
+                print(rows[-1], flush=True)
     print("\n".join(rows))
     return 0
 

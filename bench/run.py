@@ -66,6 +66,7 @@ class Run:
     ratio: float = 0.0
     note: str = ""
     baseline: float = 0.0  # hello's req/s measured just before and just after this run
+    requests: int = 0  # answered in the run, all statuses
 
 
 def wrk(
@@ -92,6 +93,7 @@ def wrk(
         p99_ms=data["p99_us"] / 1000,
         errors=data["requests"] - ok + data["socket_errors"],
         statuses=data["status"],
+        requests=data["requests"],
     )
 
 
