@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,7 +14,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from server.extensions import db
-from server.http.limits import login_limit
+from server.http.limits import SweptMemoryStorage, limiter, login_limit
 from server.models import ConsentRecord
 from tests.support.apps import make_app
 from tests.support.records import choice_body, make_site
@@ -181,3 +183,43 @@ def test_blueprint_limits_still_apply(request, tmp_path):
     assert client.get("/limited-bp").status_code == 200
     assert_limited(client.get("/limited-bp"))
     assert client.get("/healthz").status_code == 200
+
+
+def test_memory_counting_starts_no_thread_per_request(request, tmp_path, monkeypatch):
+    # limits' own memory storage started a timer thread 10 ms after any hit that found none
+    # running: a thread every few requests under steady traffic.
+    app = limited_app(request, tmp_path)
+    post(app)  # the first hit starts the one sweeper of this process
+    with app.app_context():
+        storage = limiter.storage
+    started: list[str] = []
+    real_start = threading.Thread.start
+
+    def counting_start(thread: threading.Thread) -> None:
+        # A Timer keeps its target in `function`, a Thread in `_target`.
+        target = getattr(thread, "function", None) or getattr(thread, "_target", None)
+        if getattr(target, "__self__", None) is storage:
+            started.append(thread.name)
+        real_start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", counting_start)
+    for i in range(20):
+        assert post(app, addr=f"10.0.1.{i}").status_code == 201
+        time.sleep(0.015)
+    assert started == []
+    assert rows(app) == 21
+
+
+def test_memory_counters_expire_without_being_read_again(request, tmp_path, monkeypatch):
+    monkeypatch.setattr(SweptMemoryStorage, "SWEEP_SECONDS", 0.05)
+    app = limited_app(request, tmp_path)
+    with app.app_context():
+        storage = limiter.storage
+    assert isinstance(storage, SweptMemoryStorage)
+    storage.incr("gone-soon", expiry=0.1)
+    storage.incr("kept", expiry=60)
+    deadline = time.monotonic() + 5
+    while "gone-soon" in storage.storage and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "gone-soon" not in storage.storage
+    assert storage.get("kept") == 1
