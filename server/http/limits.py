@@ -39,6 +39,9 @@ class SweptMemoryStorage(MemoryStorage):
     running: under steady traffic, a thread started every few requests, about a tenth of a
     consent write's CPU. Here one daemon thread sweeps every `SWEEP_SECONDS` (a counter read
     after its expiry is dropped at once anyway, as limits does); it stops with the storage.
+    It replaces limits' private hooks by name (the lock pins limits): tests/test_limits.py
+    fails if an upgrade renames them. Flask-Limiter's own fallback while Redis is down is
+    still limits' plain memory storage.
     """
 
     STORAGE_SCHEME = ["temoin-memory"]
