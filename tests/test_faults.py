@@ -10,6 +10,7 @@ import http.client
 import json
 import os
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -25,6 +26,8 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from server import create_app
+from server.domain.chainwriter import Pending, writer
+from server.domain.errors import Unavailable
 from server.domain.verify import verify_chain
 from server.extensions import db
 from server.models import ConsentRecord, Site
@@ -220,6 +223,52 @@ def test_under_load_stop_and_restart_loses_nothing(own_pg, pg_url, tmp_path: Pat
     rows = check_database(pg_url, acknowledged)
     # A commit can succeed while its answer is lost to the crash: more rows, never fewer.
     assert rows >= len(acknowledged)
+
+
+@pytest.fixture
+def silent_server() -> Iterator[int]:
+    """A port where TCP connections are taken but nothing ever answers (a hung server)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(32)  # the kernel completes the handshakes; nobody reads the startup packet
+        yield sock.getsockname()[1]
+
+
+def test_requests_queued_behind_a_failed_connection_get_its_503(silent_server: int):
+    """While the leader's connection attempt hangs, the queue grows; none waits for a second.
+
+    Each request queued behind a batch that could not reach the database is answered 503
+    when that batch fails, instead of trying a connection of its own, so no answer while
+    the database is unreachable waits longer than one connection attempt.
+    """
+    app = create_app(
+        {
+            "DATABASE_URL": f"postgresql+psycopg://postgres@127.0.0.1:{silent_server}/x",
+            "TESTING": True,
+            "SECRET_KEY": "faults",
+            "DB_CONNECT_TIMEOUT": 2,
+        }
+    )
+    finished: dict[int, tuple[float, BaseException | None]] = {}
+
+    def send(n: int) -> None:
+        with app.app_context():
+            try:
+                writer(app).append(Pending(1, "shop", {"n": n}))
+                finished[n] = (time.monotonic(), None)
+            except BaseException as exc:  # noqa: BLE001 - recorded, asserted below
+                finished[n] = (time.monotonic(), exc)
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+        time.sleep(0.4)  # the first leads; the others queue while its attempt hangs
+    for thread in threads:
+        thread.join(30)
+    assert all(isinstance(exc, Unavailable) for _, exc in finished.values()), finished
+    first = min(at for at, _ in finished.values())
+    last = max(at for at, _ in finished.values())
+    assert last - first < 0.5, f"answers spread over {last - first:.2f} s: a second attempt"
 
 
 def _signal_server(own_pg: PgServer, sig: int) -> None:

@@ -147,7 +147,15 @@ class ChainWriter:
             if not batch:  # cannot happen: `mine` is queued until it is written
                 break
             self.settle(batch, kept=True)
+            lost = next((i.error for i in batch if i.error and unavailable(i.error)), None)
             with self._cond:
+                if lost is not None:
+                    # The database could not be reached: the records queued meanwhile get
+                    # the same 503 now, rather than each waiting on an attempt of its own.
+                    while self._queue:
+                        late = self._queue.popleft()
+                        late.error = lost
+                        late.done.set()
                 self._cond.notify_all()
 
     def _connection(self) -> Connection:
