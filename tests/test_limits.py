@@ -14,7 +14,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from server.extensions import db
-from server.http.limits import SweptMemoryStorage, limiter, login_limit
+from server.http.limits import CONSENT_LIMITS, SweptMemoryStorage, limiter, login_limit
 from server.models import ConsentRecord
 from tests.support.apps import make_app
 from tests.support.records import choice_body, make_site
@@ -149,6 +149,37 @@ def test_redis_down_lets_consents_through(request, tmp_path):
     assert rows(app) == 1
 
 
+def test_redis_down_still_counts_each_client_in_memory(request, tmp_path):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    app = limited_app(
+        request,
+        tmp_path,
+        REDIS_URL=f"redis://127.0.0.1:{port}/0",
+        RATELIMIT_CONSENT_CLIENT="1/minute",
+    )
+    assert post(app).status_code == 201
+    assert_limited(post(app))
+    assert post(app, addr="10.0.0.2").status_code == 201
+    assert rows(app) == 2
+
+
+def test_a_client_over_its_limit_uses_none_of_the_sites(request, tmp_path):
+    app = limited_app(
+        request,
+        tmp_path,
+        RATELIMIT_CONSENT_CLIENT="1 per minute",
+        RATELIMIT_CONSENT_SITE="2/minute",
+    )
+    assert post(app, addr="10.0.0.1").status_code == 201
+    for _ in range(5):
+        assert_limited(post(app, addr="10.0.0.1"))
+    assert post(app, addr="10.0.0.2").status_code == 201
+    assert_limited(post(app, addr="10.0.0.3"))
+    assert rows(app) == 2
+
+
 def test_login_limit_helper_limits_posts_per_client(request, tmp_path):
     app = limited_app(request, tmp_path, RATELIMIT_LOGIN="2 per minute")
 
@@ -190,8 +221,7 @@ def test_memory_counting_starts_no_thread_per_request(request, tmp_path, monkeyp
     # running: a thread every few requests under steady traffic.
     app = limited_app(request, tmp_path)
     post(app)  # the first hit starts the one sweeper of this process
-    with app.app_context():
-        storage = limiter.storage
+    storage = app.extensions[CONSENT_LIMITS].storage
     started: list[str] = []
     real_start = threading.Thread.start
 
