@@ -8,6 +8,7 @@ from flask import (
     Blueprint,
     Flask,
     Response,
+    g,
     has_request_context,
     redirect,
     render_template,
@@ -122,6 +123,8 @@ def _helpers() -> dict[str, Any]:
 @bp.errorhandler(HTTPException)
 def _error(err: HTTPException) -> Any:
     status = err.code or 500
+    if status == 503:
+        g.admin = None  # the database may be down: the page must not look the admin up again
     if isinstance(err, CSRFError):
         message = gettext(
             "The form expired or did not come from this site; reload the page and retry."

@@ -90,6 +90,7 @@ FIXED = (
     N_("Service Unavailable"),
     N_("Conflict"),
     # Werkzeug's descriptions of them, when a page gives none of its own.
+    N_("The database is unavailable; try again shortly."),
     N_("The browser (or proxy) sent a request that this server could not understand."),
     N_(
         "You don't have the permission to access the requested resource. It is either "

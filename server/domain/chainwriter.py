@@ -33,7 +33,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as SATimeoutError
 
 from server.database import WATCHDOG
-from server.domain.errors import DomainError, Invalid, Unavailable
+from server.domain.errors import DATABASE_DOWN, DomainError, Invalid, Unavailable
 from server.extensions import db
 
 log = logging.getLogger("temoin")
@@ -127,7 +127,7 @@ class ChainWriter:
         if isinstance(item.error, DomainError):
             raise item.error
         if item.error is not None:
-            raise Unavailable("The database is unavailable; try again shortly.") from None
+            raise Unavailable(DATABASE_DOWN) from None
         return item.answer
 
     def _give_up(self, item: Pending) -> None:

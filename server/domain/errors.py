@@ -35,3 +35,7 @@ class Conflict(DomainError):
 
 class Unavailable(DomainError):
     """The database or the consent log cannot answer now; nothing was stored (503)."""
+
+
+# What a client is told while the database cannot be reached.
+DATABASE_DOWN = "The database is unavailable; try again shortly."

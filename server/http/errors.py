@@ -10,9 +10,16 @@ from flask import Flask, Response, current_app, jsonify, request
 from marshmallow import ValidationError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
-from server.domain.errors import Conflict, DomainError, Invalid, NotFound, Unavailable
+from server.domain.errors import (
+    DATABASE_DOWN,
+    Conflict,
+    DomainError,
+    Invalid,
+    NotFound,
+    Unavailable,
+)
 from server.extensions import db
 
 log = logging.getLogger("temoin")
@@ -99,26 +106,38 @@ def copy_headers(err: HTTPException, resp: Response) -> Response:
 
 def error_pages(app: Flask, prefix: str, page: Callable[[HTTPException], Any]) -> None:
     """Answer the HTTP errors of paths under prefix that no route matched (an unknown
-    address, a method it does not take) with page(err) instead of the JSON envelope."""
+    address, a method it does not take), and a database outage there (503), with page(err)
+    instead of the JSON envelope."""
     app.extensions.setdefault(PAGES, {})[prefix.rstrip("/")] = page
 
 
-def _http_error(err: HTTPException) -> Any:
+def _page_of(path: str) -> Callable[[HTTPException], Any] | None:
+    """Return the error page of the prefix `path` is under, if one was registered."""
     for prefix, page in current_app.extensions.get(PAGES, {}).items():
-        if request.path == prefix or request.path.startswith(prefix + "/"):
-            return page(err)
+        if path == prefix or path.startswith(prefix + "/"):
+            return page
+    return None
+
+
+def _http_error(err: HTTPException) -> Any:
+    page = _page_of(request.path)
+    if page is not None:
+        return page(err)
     return copy_headers(err, envelope(err.code or 500, err.description or err.name))
 
 
-def _db_unavailable(err: Exception) -> Response:
+def _db_unavailable(err: Exception) -> Any:
     db.session.rollback()
     log.warning("database unavailable: %s", type(err).__name__)
-    resp = envelope(503, "The database is unavailable; try again shortly.")
+    page = _page_of(request.path)
+    if page is not None:  # an admin page: said as one, in the admin's language
+        return page(ServiceUnavailable(DATABASE_DOWN, retry_after=5))
+    resp = envelope(503, DATABASE_DOWN)
     resp.headers["Retry-After"] = "5"
     return resp
 
 
-def _dbapi_error(err: DBAPIError) -> Response:
+def _dbapi_error(err: DBAPIError) -> Any:
     if err.connection_invalidated or isinstance(err, OperationalError):
         return _db_unavailable(err)
     raise err

@@ -5,6 +5,7 @@ too many sign-in attempts and a crash. The public API keeps its JSON envelope.""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from server.extensions import db
 from tests.admin.conftest import PASSWORD, login, post, said, tr
@@ -128,3 +129,34 @@ def test_too_many_sign_in_attempts_are_said(request, tmp_path, locale):
         assert f'<html lang="{locale}">' in html
         assert tr("Too many failed attempts; wait a minute before trying again.") in html
         db.session.remove()
+
+
+DATABASE_DOWN = "The database is unavailable; try again shortly."
+
+
+def _unreachable(*_: object, **__: object) -> None:
+    raise OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
+
+
+def test_a_database_outage_is_said(app, client, as_role, locale):
+    as_role("viewer")
+    app.view_functions["admin.scans"] = _unreachable
+    resp = client.get("/admin/sites/shop/scans")
+    html = _page(resp, 503, "Service Unavailable", DATABASE_DOWN)
+    assert resp.headers["Retry-After"] == "5"
+    assert f'<html lang="{locale}">' in html
+
+
+def test_a_database_outage_before_the_admin_is_known_is_said(client, as_role, monkeypatch):
+    # Signed in, then the database goes: looking the admin up fails, and the page of the
+    # outage must not try again.
+    as_role("viewer")
+    monkeypatch.setattr(db.session, "get", _unreachable)
+    resp = client.get("/admin/sites/shop/scans")
+    _page(resp, 503, "Service Unavailable", DATABASE_DOWN)
+    assert resp.headers["Retry-After"] == "5"
+    # The public API keeps its envelope.
+    monkeypatch.setattr(db.session, "scalar", _unreachable)
+    monkeypatch.setattr(db.session, "execute", _unreachable)
+    api = client.get("/api/v1/sites/nope/config")
+    assert api.status_code == 503 and api.json["code"] == "unavailable"
