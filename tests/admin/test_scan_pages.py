@@ -14,7 +14,7 @@ from server.domain.policy import canonical_json, sha256_hex
 from server.domain.scan.jobs import queue
 from server.extensions import db
 from server.models import AuditEvent, PolicyVersion, Scan
-from tests.admin.conftest import csrf, locale_of, login, post, said, tr
+from tests.admin.conftest import csrf, locale_of, login, ntr, post, said, tr
 from tests.support.scans import HOSTILE, scan_result, store_scan
 
 PAGE = "/admin/sites/shop/scans"
@@ -170,7 +170,13 @@ def test_a_finished_scan_reads_in_the_admins_language(client, as_role, done_scan
         "Lifetime over 13 months (COMPLIANCE 16)",
     ):
         assert f"<h3>{tr(label)}</h3>" in html
-    assert tr("declared %(declared)s days, observed %(observed)s", declared=1, observed=2) in html
+    # One day is said as one (it read "declared 1 days").
+    lifetimes = tr(
+        "declared %(declared)s, observed %(observed)s",
+        declared=ntr("%(num)d day", "%(num)d days", 1),
+        observed=ntr("%(num)d day", "%(num)d days", 2),
+    )
+    assert lifetimes in html
     # Proposals: where they come from, why one cannot be necessary, the form's labels.
     assert tr("Proposals for the draft") in html
     refused = tr("%(name)s is a known tracking cookie: not strictly necessary", name="_ga")
