@@ -53,6 +53,11 @@ def make_app(request: pytest.FixtureRequest, tmp_path: Path, **config: Any) -> F
         "SECRET_KEY": "test-secret",
         "CONFIG_CACHE_SECONDS": 0.0,
         "RATELIMIT_ENABLED": False,
+        # PostgreSQL ends a session idle in a transaction for twice this (10 s by default).
+        # On the shared CI machine a test process was seen to stall about 10 s, and the
+        # server then killed the test's own session mid-test. No test of these apps is about
+        # timeouts (tests/test_faults.py sets its own), so they get room for such a pause.
+        "DB_STATEMENT_TIMEOUT_MS": 30_000,
         "WTF_CSRF_ENABLED": True,
         # argon2's cheapest parameters: hashing is most of a short admin test's time otherwise
         # (tests/test_passwords.py checks the production profile).
