@@ -135,30 +135,27 @@ def test_memory_counts_are_per_process(request, tmp_path):
     assert post(second).status_code == 201
 
 
-def test_redis_down_lets_consents_through(request, tmp_path):
+def redis_down_app(request: pytest.FixtureRequest, tmp_path: Path) -> Flask:
+    """A limited app (1 consent per client per minute) whose Redis port nothing listens on."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    app = limited_app(
+    return limited_app(
         request,
         tmp_path,
         REDIS_URL=f"redis://127.0.0.1:{port}/0",
         RATELIMIT_CONSENT_CLIENT="1/minute",
     )
+
+
+def test_redis_down_lets_consents_through(request, tmp_path):
+    app = redis_down_app(request, tmp_path)
     assert post(app).status_code == 201
     assert rows(app) == 1
 
 
 def test_redis_down_still_counts_each_client_in_memory(request, tmp_path):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    app = limited_app(
-        request,
-        tmp_path,
-        REDIS_URL=f"redis://127.0.0.1:{port}/0",
-        RATELIMIT_CONSENT_CLIENT="1/minute",
-    )
+    app = redis_down_app(request, tmp_path)
     assert post(app).status_code == 201
     assert_limited(post(app))
     assert post(app, addr="10.0.0.2").status_code == 201

@@ -16,13 +16,12 @@ addresses can slow guessing on an account but cannot lock out the admin who owns
 from __future__ import annotations
 
 import logging
-import time
 
 from flask import Response, current_app, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from limits import parse
 
-from server.http.limits import client_key, limiter, login_limit
+from server.http.limits import client_key, limiter, login_limit, seconds_left
 
 log = logging.getLogger("temoin")
 DEVICE_COOKIE = "temoin_device"
@@ -79,8 +78,7 @@ def login_wait(email: str) -> int:
     for item, *keys in counts:
         try:
             if not strategy.hit(item, "temoin", *keys):
-                reset = strategy.get_window_stats(item, "temoin", *keys).reset_time
-                return max(1, int(reset - time.time() + 0.999))
+                return seconds_left(strategy, item, "temoin", *keys)
         except Exception as exc:  # noqa: BLE001 - storage down: the per-client limit still holds
             log.warning("login limit storage unavailable: %s", exc)
     return 0

@@ -158,9 +158,14 @@ class ConsentLimits:
                 strategy = self._fallback
                 allowed = strategy.hit(item, self.prefix, *keys)
             if not allowed:
-                reset = strategy.get_window_stats(item, self.prefix, *keys).reset_time
-                return max(1, int(reset - time.time() + 0.999))
+                return seconds_left(strategy, item, self.prefix, *keys)
         return 0
+
+
+def seconds_left(strategy: RateLimiter, item: RateLimitItem, *keys: str) -> int:
+    """Return the whole seconds until a count over its limit may be taken again (at least 1)."""
+    reset = strategy.get_window_stats(item, *keys).reset_time
+    return max(1, int(reset - time.time() + 0.999))
 
 
 def consent_limits(view: F) -> F:
